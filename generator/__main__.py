@@ -1,0 +1,6 @@
+"""Allows `python -m generator`."""
+import sys
+
+from generator.cli import main
+
+sys.exit(main())

@@ -1,0 +1,294 @@
+"""Typed models of the catalogue: what every later stage works with, checked on construction."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+
+from generator.errors import Location
+
+
+class Level(str, Enum):
+    JUNIOR = "初级"
+    MIDDLE = "中级"
+    SENIOR = "高级"
+
+
+LEVEL_ORDER = {Level.JUNIOR: 0, Level.MIDDLE: 1, Level.SENIOR: 2}
+
+
+class EducationLevel(str, Enum):
+    SECONDARY = "中职"
+    HIGHER = "高职"
+    BACHELOR = "本科"
+
+
+class NoticeKind(str, Enum):
+    ANNOUNCEMENT = "公示"
+    CONFIRMATION = "确认"
+    NOTICE = "通知"
+    MINUTES = "纪要"
+    MEASURES = "办法"
+    OPINION = "意见"
+    SCHEME = "方案"
+    EXIT = "退出"
+
+
+class PeriodStatus(str, Enum):
+    UPCOMING = "未开始"
+    OPEN = "公示中"
+    CLOSED = "已结束"
+
+
+@dataclass(frozen=True)
+class Source:
+    document: str
+    heading: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class NameRestoration:
+    printed: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    organization: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    postcode: str = ""
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    name: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ExamForm:
+    id: str
+    name: str
+    cap: float
+
+
+@dataclass(frozen=True)
+class ExamPart:
+    name: str
+    form: ExamForm
+    share: float
+    full_mark: float | None = None
+    pass_mark: float | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Exam:
+    parts: tuple[ExamPart, ...]
+    description: str = ""
+
+    @property
+    def cost_cap(self) -> float:
+        """The cap per person-time: each form's cap weighted by its share of the marks."""
+        return round(sum(p.form.cap * p.share for p in self.parts) / 100, 2)
+
+    @property
+    def cost_cap_explanation(self) -> str:
+        if len(self.parts) == 1 or len({p.form.id for p in self.parts}) == 1:
+            form = self.parts[0].form
+            return f"{form.name}上限 {_money(form.cap)} 元/人次"
+        terms = " + ".join(f"{_money(p.form.cap)} × {_money(p.share)}%" for p in self.parts)
+        return f"按各部分分值占比加权：{terms} = {_money(self.cost_cap)} 元/人次"
+
+
+def _money(value: float) -> str:
+    return f"{value:g}"
+
+
+@dataclass(frozen=True)
+class Organization:
+    id: str
+    name: str
+    location: Location
+    where: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
+    aliases: tuple[str, ...] = ()
+    name_restored: NameRestoration | None = None
+    contacts: tuple[Contact, ...] = ()
+    website: str = ""
+    summary: str = ""
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Certificate:
+    id: str
+    name: str
+    short_name: str
+    organization: str
+    batch: int
+    levels: tuple[Level, ...]
+    field: str
+    location: Location
+    where: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
+    field_note: str = ""
+    standard: str | None = None
+    name_restored: NameRestoration | None = None
+    exam: Exam | None = None
+    summary: str = ""
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Requirement:
+    text: str
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class Skill:
+    name: str
+    code: str = ""
+    requirements: tuple[Requirement, ...] = ()
+    knowledge: tuple[Requirement, ...] = ()
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    code: str = ""
+    skills: tuple[Skill, ...] = ()
+    requirements: tuple[Requirement, ...] = ()
+    knowledge: tuple[Requirement, ...] = ()
+
+
+@dataclass(frozen=True)
+class WorkArea:
+    name: str
+    code: str = ""
+    tasks: tuple[Task, ...] = ()
+
+
+@dataclass(frozen=True)
+class StandardLevel:
+    level: Level
+    training_hours: int | None = None
+    majors: dict[EducationLevel, tuple[str, ...]] = field(default_factory=dict)
+    audience: tuple[str, ...] = ()
+    duties: str = ""
+    goal: str = ""
+    employment: str = ""
+    abilities: tuple[str, ...] = ()
+    courses: str = ""
+    work_areas: tuple[WorkArea, ...] = ()
+
+
+@dataclass(frozen=True)
+class Standard:
+    id: str
+    name: str
+    organization: str
+    location: Location
+    where: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
+    code: str = ""
+    version: str = ""
+    published: dt.date | None = None
+    definition: str = ""
+    summary: str = ""
+    structure: str = "work-area"
+    levels: tuple[StandardLevel, ...] = ()
+    work_areas: tuple[WorkArea, ...] = ()
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
+
+    def status(self, today: dt.date) -> PeriodStatus:
+        if today < self.start:
+            return PeriodStatus.UPCOMING
+        if today > self.end:
+            return PeriodStatus.CLOSED
+        return PeriodStatus.OPEN
+
+
+@dataclass(frozen=True)
+class Concerns:
+    organizations: tuple[str, ...] = ()
+    certificates: tuple[str, ...] = ()
+    standards: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Notice:
+    id: str
+    title: str
+    issuer: str
+    date: dt.date
+    kind: NoticeKind
+    summary: str
+    location: Location
+    where: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
+    doc_number: str = ""
+    period: Period | None = None
+    contacts: tuple[Contact, ...] = ()
+    key_points: tuple[str, ...] = ()
+    concerns: Concerns = Concerns()
+    related: tuple[str, ...] = ()
+    source: Source | None = None
+    # How much of `date` the source gives: "day", "month" or "year" (then `date` is the first day).
+    date_precision: str = "day"
+
+    @property
+    def date_text(self) -> str:
+        d = self.date
+        if self.date_precision == "year":
+            return f"{d.year}年"
+        if self.date_precision == "month":
+            return f"{d.year}年{d.month}月"
+        return f"{d.year}年{d.month}月{d.day}日"
+
+    @property
+    def date_iso(self) -> str:
+        return self.date.isoformat()[: {"year": 4, "month": 7}.get(self.date_precision, 10)]
+
+    def status(self, today: dt.date) -> PeriodStatus | None:
+        return self.period.status(today) if self.period else None
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The whole validated catalogue, with every cross-reference known to resolve."""
+
+    fields: dict[str, Field]
+    exam_forms: dict[str, ExamForm]
+    cost_cap_notice: str | None
+    cost_cap_rule: str
+    organizations: dict[str, Organization]
+    certificates: dict[str, Certificate]
+    standards: dict[str, Standard]
+    notices: dict[str, Notice]
+
+    def certificates_of(self, organization_id: str) -> list[Certificate]:
+        return [c for c in self.certificates.values() if c.organization == organization_id]
+
+    def notices_about(self, kind: str, entity_id: str) -> list[Notice]:
+        """Notices that name the entity, newest first."""
+        found = [n for n in self.notices.values() if entity_id in getattr(n.concerns, kind)]
+        return sorted(found, key=lambda n: (n.date, n.id), reverse=True)
+
+    def notices_newest_first(self) -> list[Notice]:
+        return sorted(self.notices.values(), key=lambda n: (n.date, n.id), reverse=True)
+
+    def standard_of(self, certificate: Certificate) -> Standard | None:
+        return self.standards.get(certificate.standard) if certificate.standard else None

@@ -1,0 +1,57 @@
+"""Escaping of catalogue text on its way into Markdown.
+
+Catalogue text is data, never markup: a title like `<script>` must reach the page as text. Plain
+text fields are escaped for both HTML and Markdown; long-form Markdown fields keep Markdown but
+lose every way to smuggle HTML in (raw tags, attribute lists, script URLs).
+"""
+from __future__ import annotations
+
+import html
+import re
+
+import yaml
+
+# Characters Python-Markdown treats as syntax when inline; backslash escapes neutralise them.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+_SAFE_SCHEMES = ("http://", "https://", "mailto:", "/", "./", "../", "#")
+_INLINE_LINK = re.compile(r"(\]\()\s*([^\s()]*(?:\([^)]*\)[^\s()]*)*)")
+_REF_LINK = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*)(\S+)", re.MULTILINE)
+
+
+def text(value: object) -> str:
+    """Plain text for inline Markdown: HTML-escaped, Markdown syntax escaped, one line."""
+    s = html.escape(str(value), quote=False)
+    s = _MD_SPECIAL.sub(r"\\\1", s)
+    return " ".join(s.split())
+
+
+def cell(value: object) -> str:
+    """Plain text for a Markdown table cell (same as text(); pipes are already escaped)."""
+    return text(value)
+
+
+def attr(value: object) -> str:
+    """Text for an HTML attribute value in a template-written tag."""
+    return html.escape(str(value), quote=True)
+
+
+def _safe_url(match: re.Match[str]) -> str:
+    prefix, url = match.group(1), match.group(2)
+    if url.lower().startswith(_SAFE_SCHEMES) or ":" not in url.split("/")[0]:
+        return prefix + url
+    return prefix + "#"
+
+
+def markdown(value: object) -> str:
+    """Author-written Markdown with HTML, attribute lists and script URLs neutralised."""
+    s = html.escape(str(value), quote=False)
+    s = s.replace("{", "\\{").replace("}", "\\}")
+    s = _INLINE_LINK.sub(_safe_url, s)
+    s = _REF_LINK.sub(_safe_url, s)
+    return s
+
+
+def front_matter(meta: dict[str, object]) -> str:
+    """A YAML front matter block; values are data, so YAML's own quoting keeps them inert."""
+    body = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    return f"---\n{body}---\n"

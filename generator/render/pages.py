@@ -1,0 +1,102 @@
+"""Render every generated page of the site as Markdown with front matter.
+
+Templates are written so that forgetting a filter is safe: every `{{ value }}` is escaped as
+Markdown text unless a filter explicitly marks it otherwise (`md` for author Markdown, `h` for text
+inside HTML tags, `slug` for validated ids).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from generator import lifecycle
+from generator.models import Catalogue, EducationLevel, Level
+from generator.render import escape
+
+TEMPLATES = Path(__file__).parent / "templates"
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+BATCH_NAMES = {1: "第一批", 2: "第二批", 3: "第三批", 4: "第四批"}
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to the docs tree, e.g. "certificates/web-frontend.md"
+    content: str
+
+
+def _finalize(value: Any) -> Any:
+    # Runs before autoescape: plain values get Markdown escaping on top of the HTML escaping
+    # that autoescape applies to everything else (join results, macro arguments).
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    return Markup(escape.text(value))
+
+
+def _slug(value: str) -> Markup:
+    if not _SLUG.match(value):
+        raise ValueError(f"not a slug: {value!r}")
+    return Markup(value)
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), finalize=_finalize, autoescape=True,
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True)
+    env.filters["md"] = lambda v: Markup(escape.markdown(v))
+    env.filters["h"] = lambda v: Markup(escape.attr(v))
+    env.filters["slug"] = _slug
+    env.filters["extract"] = lambda key, mapping: mapping[key]
+    env.filters["batch"] = lambda n: BATCH_NAMES.get(n, f"第{n}批")
+    env.filters["fm"] = lambda d: Markup(escape.front_matter(d))
+    env.filters["cn_date"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
+    return env
+
+
+class _Renderer:
+    def __init__(self, cat: Catalogue, today: dt.date) -> None:
+        self.cat = cat
+        self.today = today
+        self.env = _environment()
+
+    def standing(self, kind: str, entity_id: str) -> lifecycle.StandingResult:
+        return lifecycle.standing(self.cat, kind, entity_id, self.today)
+
+    def render(self, template: str, path: str, **context: Any) -> Page:
+        depth = path.count("/")
+        root = "../" * depth
+
+        def ref(kind: str, entity_id: str) -> Markup:
+            return Markup(f"{root}{kind}/{_slug(entity_id)}.md")
+
+        page = self.env.get_template(template).render(
+            cat=self.cat, today=self.today, ref=ref, root=Markup(root), levels=list(Level),
+            education_levels=list(EducationLevel), standing=self.standing, **context)
+        return Page(path, page)
+
+
+def render_pages(cat: Catalogue, *, today: dt.date) -> list[Page]:
+    """Every generated page, in a fixed order (the build must be byte-for-byte repeatable)."""
+    r = _Renderer(cat, today)
+    pages = [r.render("home.md.j2", "index.md")]
+    pages.append(r.render("certificates_index.md.j2", "certificates/index.md"))
+    pages += [r.render("certificate.md.j2", f"certificates/{c.id}.md", c=c)
+              for c in sorted(cat.certificates.values(), key=lambda c: c.id)]
+    pages.append(r.render("organizations_index.md.j2", "organizations/index.md"))
+    pages += [r.render("organization.md.j2", f"organizations/{o.id}.md", o=o)
+              for o in sorted(cat.organizations.values(), key=lambda o: o.id)]
+    pages.append(r.render("standards_index.md.j2", "standards/index.md"))
+    pages += [r.render("standard.md.j2", f"standards/{s.id}.md", s=s)
+              for s in sorted(cat.standards.values(), key=lambda s: s.id)]
+    pages.append(r.render("notices_index.md.j2", "notices/index.md"))
+    pages += [r.render("notice.md.j2", f"notices/{n.id}.md", n=n)
+              for n in sorted(cat.notices.values(), key=lambda n: n.id)]
+    return pages

@@ -1,0 +1,48 @@
+"""Assemble the generated docs tree: hand-written pages from site_src/ plus the rendered pages.
+
+The tree is plain Markdown with front matter, a theme overrides folder and an mkdocs.yml, so any
+mkdocs-compatible renderer can build it; nothing depends on a plugin.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import BuildError
+from generator.render.pages import Page
+
+OVERRIDES = "overrides"
+
+
+def write_tree(*, work: Path, site_src: Path, pages: list[Page], base_config: Path,
+               extra: dict[str, Any]) -> Path:
+    """Write `work`/docs, `work`/overrides and `work`/mkdocs.yml; return the config path."""
+    docs = work / "docs"
+    docs.mkdir(parents=True)
+    for item in sorted(site_src.iterdir()):
+        if item.name == OVERRIDES or item.name.startswith("."):
+            continue
+        target = docs / item.name
+        if item.is_dir():
+            shutil.copytree(item, target)
+        else:
+            shutil.copy2(item, target)
+    if (site_src / OVERRIDES).is_dir():
+        shutil.copytree(site_src / OVERRIDES, work / OVERRIDES)
+    for page in pages:
+        path = docs / page.path
+        if path.exists():
+            raise BuildError(f"site_src/{page.path} would be overwritten by a generated page")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page.content, encoding="utf-8")
+    config = yaml.safe_load(base_config.read_text(encoding="utf-8"))
+    config["docs_dir"] = "docs"
+    config["site_dir"] = "site"
+    config.setdefault("theme", {})["custom_dir"] = OVERRIDES
+    config.setdefault("extra", {}).update(extra)
+    out = work / "mkdocs.yml"
+    out.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return out

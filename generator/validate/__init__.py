@@ -1,0 +1,4 @@
+"""Stage 2: check the loaded YAML against the schemas and the cross-references, into typed models."""
+from generator.validate.catalogue import load_catalogue
+
+__all__ = ["load_catalogue"]

@@ -1,0 +1,103 @@
+"""Structural checks against the JSON Schemas shipped in catalogue/schemas/.
+
+The schemas are the one description of the file formats: editors use them while typing, and the
+validator uses the same files, so the two cannot disagree.
+"""
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError as SchemaError
+
+from generator.errors import Location, ValidationError
+from generator.load import LocatedDict, LocatedList
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "catalogue" / "schemas"
+KINDS = ("organization", "certificate", "standard", "notice", "fields", "exam_forms")
+
+_TYPE_NAMES = {bool: "a boolean", int: "a number", float: "a number", str: "text",
+               list: "a list", dict: "a mapping", type(None): "empty"}
+
+_JSON_TYPES = {"string": str, "integer": int, "number": float, "array": list, "object": dict}
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    schema = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+def _locate(root: Any, path: list[Any], file: str) -> tuple[Location, str]:
+    """The location of the value at `path`, and the dotted field name."""
+    node = root
+    loc = getattr(root, "location", Location(file))
+    names: list[str] = []
+    for step in path:
+        if isinstance(node, LocatedDict) and step in node:
+            loc = node.key_locations[step]
+            names.append(str(step))
+        elif isinstance(node, LocatedList) and isinstance(step, int) and step < len(node):
+            loc = node.item_locations[step]
+            names[-1:] = [f"{names[-1]}[{step}]"] if names else [f"[{step}]"]
+        node = node[step]
+    return loc, ".".join(names)
+
+
+def _describe(value: Any) -> str:
+    kind = _TYPE_NAMES.get(type(value), type(value).__name__)
+    if isinstance(value, bool):
+        return f"{kind} ({str(value).lower()}; YAML reads yes/no/on/off as booleans: quote the text)"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{kind} ({value}; quote it if it is text, e.g. a postcode or code)"
+    return kind
+
+
+def _message(error: SchemaError) -> str:
+    v = error.validator
+    if v == "required":
+        missing = error.message.split("'")[1]
+        return f"missing required field '{missing}'"
+    if v == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return f"unknown field{'s' if len(extra) > 1 else ''} {', '.join(repr(x) for x in extra)}"
+    if v == "type":
+        expected = _TYPE_NAMES[_JSON_TYPES.get(error.validator_value, str)]
+        return f"expected {expected}, got {_describe(error.instance)}"
+    if v == "enum":
+        allowed = " / ".join(str(x) for x in error.validator_value)
+        return f"'{error.instance}' is not one of: {allowed}"
+    if v == "pattern":
+        if "a-z0-9" in error.validator_value:
+            return f"'{error.instance}' is not a valid id: use lower-case ASCII letters, digits and single hyphens"
+        if "[0-9]{4}" in error.validator_value:
+            return f"'{error.instance}' is not a date in the form YYYY-MM-DD"
+    if v == "minLength":
+        return "must not be empty"
+    if v == "maxLength":
+        return f"longer than {error.validator_value} characters"
+    if v in ("minimum", "maximum", "exclusiveMinimum"):
+        return f"{error.instance} is out of range ({v} {error.validator_value})"
+    if v == "minItems":
+        return f"needs at least {error.validator_value} item(s)"
+    if v == "uniqueItems":
+        return "has repeated items"
+    return error.message
+
+
+def check(kind: str, data: Any, file: str) -> list[ValidationError]:
+    """Every schema error in one file, sorted by position."""
+    errors: list[ValidationError] = []
+    for error in validator(kind).iter_errors(data):
+        path = list(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, LocatedDict):
+            extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            path.append(extra[0])
+        loc, name = _locate(data, path, file)
+        if error.validator == "required":
+            name = (name + "." if name else "") + error.message.split("'")[1]
+        errors.append(ValidationError(_message(error), location=loc, field=name))
+    return sorted(errors, key=lambda e: (e.location.line, e.location.column))

@@ -1,0 +1,19 @@
+// The search page: Pagefind's UI (each result shows its 类型 from the page metadata), with the
+// query taken from ?q= so the header box and shared links land on results.
+const ui = new window.PagefindUI({
+  element: "#xcert-search",
+  showSubResults: true,
+  showImages: false,
+  bundlePath: new URL("../pagefind/", import.meta.url).pathname,
+  translations: { placeholder: "搜索证书、组织、标准、公告", zero_results: "没有找到与“[SEARCH_TERM]”相关的结果" },
+  processTerm(term) {
+    return term.trim();
+  },
+});
+
+const query = new URLSearchParams(window.location.search).get("q");
+if (query) {
+  ui.triggerSearch(query);
+}
+
+export { ui };

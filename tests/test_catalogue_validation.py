@@ -1,0 +1,84 @@
+"""Each invalid catalogue file gives exactly the message and location paired with it."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.errors import CatalogueErrors
+from generator.models import Level, NoticeKind
+from generator.validate import load_catalogue
+
+from conftest import ASSETS, REPO
+
+VALID = ASSETS / "catalogue" / "valid"
+INVALID = sorted((ASSETS / "catalogue" / "invalid").glob("*.yaml"))
+
+
+def _kind(case: Path) -> str:
+    first = case.read_bytes().split(b"\n", 1)[0].decode("utf-8", "replace")
+    return first.split("kind:", 1)[1].strip()
+
+
+@pytest.mark.parametrize("case", INVALID, ids=[c.stem for c in INVALID])
+def test_invalid_file_reports_message_and_location(case: Path, tmp_path: Path) -> None:
+    root = tmp_path / "catalogue"
+    shutil.copytree(VALID, root)
+    shutil.copy(case, root / _kind(case) / case.name)
+    with pytest.raises(CatalogueErrors) as info:
+        load_catalogue(root)
+    expected = case.with_suffix(".expected").read_text(encoding="utf-8").rstrip("\n")
+    assert info.value.render() == expected
+
+
+def test_all_errors_are_reported_in_one_run(tmp_path: Path) -> None:
+    root = tmp_path / "catalogue"
+    shutil.copytree(VALID, root)
+    for name in ("unknown-organization", "period-ends-before-start", "duplicate-key"):
+        case = ASSETS / "catalogue" / "invalid" / f"{name}.yaml"
+        shutil.copy(case, root / _kind(case) / case.name)
+    with pytest.raises(CatalogueErrors) as info:
+        load_catalogue(root)
+    assert len(info.value.errors) == 3
+    assert str(info.value) == "3 errors in catalogue/"
+
+
+def test_duplicate_ids_across_files_are_reported(tmp_path: Path) -> None:
+    root = tmp_path / "catalogue"
+    shutil.copytree(VALID, root)
+    text = (root / "organizations" / "other-org.yaml").read_text(encoding="utf-8")
+    (root / "organizations" / "copy.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogueErrors) as info:
+        load_catalogue(root)
+    messages = [str(e) for e in info.value.errors]
+    assert any("id 'other-org' does not match the file name 'copy.yaml'" in m for m in messages)
+    assert any("duplicate organization id 'other-org'" in m for m in messages)
+
+
+def test_valid_fixture_builds_typed_models() -> None:
+    cat = load_catalogue(VALID)
+    cert = cat.certificates["web-dev"]
+    assert cert.levels == (Level.JUNIOR, Level.MIDDLE, Level.SENIOR)
+    assert cert.exam is not None and cert.exam.cost_cap == 400
+    assert cat.notices["first-batch"].kind is NoticeKind.ANNOUNCEMENT
+    assert cat.certificates_of("test-org") == [cert]
+
+
+def test_unquoted_and_quoted_dates_read_the_same() -> None:
+    cat = load_catalogue(VALID)
+    # cost-caps.yaml writes its date unquoted, first-batch.yaml quoted.
+    assert cat.notices["cost-caps"].date.isoformat() == "2019-11-26"
+    assert cat.notices["first-batch"].date.isoformat() == "2019-03-26"
+
+
+def test_shipped_catalogue_is_complete() -> None:
+    cat = load_catalogue(REPO / "catalogue")
+    batches = [c.batch for c in cat.certificates.values()]
+    assert (batches.count(1), batches.count(2), batches.count(3), batches.count(4)) == (6, 10, 77, 1)
+    names = [o.name for o in cat.organizations.values()]
+    assert len(names) == len(set(names)), "one record per organization"
+    assert {"web-frontend", "logistics-management", "practical-english"} <= set(cat.standards)
+    assert any(n.doc_number == "教职所〔2019〕341号" for n in cat.notices.values())
+    restored = [o for o in cat.organizations.values() if o.name_restored]
+    assert restored and all(o.name.endswith("公司") for o in restored)
