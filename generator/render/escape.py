@@ -53,5 +53,7 @@ def markdown(value: object) -> str:
 
 def front_matter(meta: dict[str, object]) -> str:
     """A YAML front matter block; values are data, so YAML's own quoting keeps them inert."""
-    body = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    # Double-quoted, one line per key: a value can never end the block or start a new key.
+    body = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=False,
+                          default_style='"', width=1 << 30)
     return f"---\n{body}---\n"
