@@ -110,6 +110,70 @@ def _money(value: float) -> str:
     return f"{value:g}"
 
 
+class OutcomeMetric(str, Enum):
+    PASS_RATE = "pass_rate"
+    SALARY_CHANGE = "salary_change"
+    EMPLOYER_RECOGNITION = "employer_recognition"
+    CANDIDATES = "candidates"
+    ISSUED = "issued"
+
+
+OUTCOME_LABELS = {
+    OutcomeMetric.PASS_RATE: ("通过率", "%"),
+    OutcomeMetric.SALARY_CHANGE: ("持证者薪酬变化", "%"),
+    OutcomeMetric.EMPLOYER_RECOGNITION: ("用人单位认可度", "%"),
+    OutcomeMetric.CANDIDATES: ("报考人数", "人"),
+    OutcomeMetric.ISSUED: ("发证数量", "张"),
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One published figure about how a certificate is used, always with its source and date."""
+
+    metric: OutcomeMetric
+    value: float
+    source: str
+    date: dt.date
+    year: int | None = None
+    level: Level | None = None
+    unit: str = ""
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return OUTCOME_LABELS[self.metric][0]
+
+    @property
+    def shown_unit(self) -> str:
+        return self.unit or OUTCOME_LABELS[self.metric][1]
+
+
+@dataclass(frozen=True)
+class Fee:
+    """A declared exam fee per person-time; `level` None means every level."""
+
+    amount: float
+    source: str
+    level: Level | None = None
+    date: dt.date | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class FeeException:
+    """An approved exception to the cost cap, with the reference that approved it."""
+
+    reference: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Major:
+    id: str
+    name: str
+
+
 @dataclass(frozen=True)
 class Organization:
     id: str
@@ -122,6 +186,7 @@ class Organization:
     website: str = ""
     summary: str = ""
     source: Source | None = None
+    outcomes: tuple[Outcome, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -141,6 +206,15 @@ class Certificate:
     exam: Exam | None = None
     summary: str = ""
     source: Source | None = None
+    fees: tuple[Fee, ...] = ()
+    fee_exception: FeeException | None = None
+    outcomes: tuple[Outcome, ...] = ()
+
+    def fee_for(self, level: Level) -> Fee | None:
+        """The declared fee for one level: a level's own fee wins over an all-levels fee."""
+        own = [f for f in self.fees if f.level is level]
+        common = [f for f in self.fees if f.level is None]
+        return (own or common or [None])[0]
 
 
 @dataclass(frozen=True)
@@ -267,6 +341,16 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Policy:
+    """Rules the notices are checked against (catalogue/policy.yaml); a miss is a warning."""
+
+    announcement_min_working_days: int = 5
+    # 公示 whose documents set a shorter period: published as issued, so not warned about.
+    accepted_short_announcements: tuple[str, ...] = ()
+    where: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Catalogue:
     """The whole validated catalogue, with every cross-reference known to resolve."""
 
@@ -278,6 +362,8 @@ class Catalogue:
     certificates: dict[str, Certificate]
     standards: dict[str, Standard]
     notices: dict[str, Notice]
+    majors: dict[str, Major] = field(default_factory=dict)
+    policy: Policy = field(default_factory=Policy)
 
     def certificates_of(self, organization_id: str) -> list[Certificate]:
         return [c for c in self.certificates.values() if c.organization == organization_id]
@@ -292,3 +378,27 @@ class Catalogue:
 
     def standard_of(self, certificate: Certificate) -> Standard | None:
         return self.standards.get(certificate.standard) if certificate.standard else None
+
+    def major_named(self, name: str) -> Major | None:
+        return next((m for m in self.majors.values() if m.name == name), None)
+
+    def major_links(self) -> list[MajorLink]:
+        """Every (major, education level, certificate, certificate level) the standards state."""
+        links = []
+        for cert in sorted(self.certificates.values(), key=lambda c: c.id):
+            std = self.standard_of(cert)
+            for lv in std.levels if std else ():
+                for edu, names in lv.majors.items():
+                    for name in names:
+                        major = self.major_named(name)
+                        if major:
+                            links.append(MajorLink(major, edu, cert, lv.level))
+        return links
+
+
+@dataclass(frozen=True)
+class MajorLink:
+    major: Major
+    education: EducationLevel
+    certificate: Certificate
+    level: Level

@@ -55,6 +55,7 @@ def _environment() -> jinja2.Environment:
     env.filters["h"] = lambda v: Markup(escape.attr(v))
     env.filters["slug"] = _slug
     env.filters["extract"] = lambda key, mapping: mapping[key]
+    env.filters["zip"] = lambda a, b: list(zip(a, b))
     env.filters["batch"] = lambda n: BATCH_NAMES.get(n, f"第{n}批")
     env.filters["fm"] = lambda d: Markup(escape.front_matter(d))
     env.filters["cn_date"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
@@ -66,6 +67,14 @@ class _Renderer:
         self.cat = cat
         self.today = today
         self.env = _environment()
+        self.links = cat.major_links()
+
+    def charts_for(self, kind: str, entity_id: str) -> list[Any]:
+        from generator.render import outcomes
+
+        if kind == "certificates":
+            return outcomes.certificate_charts(self.cat, entity_id)
+        return outcomes.organization_charts(self.cat, entity_id)
 
     def standing(self, kind: str, entity_id: str) -> lifecycle.StandingResult:
         return lifecycle.standing(self.cat, kind, entity_id, self.today)
@@ -79,8 +88,31 @@ class _Renderer:
 
         page = self.env.get_template(template).render(
             cat=self.cat, today=self.today, ref=ref, root=Markup(root), levels=list(Level),
+            charts_for=self.charts_for, links=self.links,
             education_levels=list(EducationLevel), standing=self.standing, **context)
         return Page(path, page)
+
+
+def _student_pages(r: _Renderer, cat: Catalogue, today: dt.date) -> list[Page]:
+    """Fields and majors pages, and every chart as an SVG file beside them."""
+    from generator.render import outcomes
+    from generator.render.charts import render_svg
+
+    pages = [r.render("fields_index.md.j2", "fields/index.md")]
+    charts = []
+    for f in sorted(cat.fields.values(), key=lambda f: f.id):
+        mine = outcomes.field_charts(cat, f.id, today.isoformat())
+        charts += mine
+        pages.append(r.render("field.md.j2", f"fields/{f.id}.md", f=f, field_charts=mine))
+    pages.append(r.render("majors_index.md.j2", "majors/index.md"))
+    pages += [r.render("major.md.j2", f"majors/{mj.id}.md", mj=mj)
+              for mj in sorted(cat.majors.values(), key=lambda m: m.id)]
+    for c in sorted(cat.certificates.values(), key=lambda c: c.id):
+        charts += outcomes.certificate_charts(cat, c.id)
+    for o in sorted(cat.organizations.values(), key=lambda o: o.id):
+        charts += outcomes.organization_charts(cat, o.id)
+    pages += [Page(ch.path, render_svg(ch)) for ch in charts]
+    return pages
 
 
 def render_pages(cat: Catalogue, *, today: dt.date) -> list[Page]:
@@ -96,6 +128,7 @@ def render_pages(cat: Catalogue, *, today: dt.date) -> list[Page]:
     pages.append(r.render("standards_index.md.j2", "standards/index.md"))
     pages += [r.render("standard.md.j2", f"standards/{s.id}.md", s=s)
               for s in sorted(cat.standards.values(), key=lambda s: s.id)]
+    pages += _student_pages(r, cat, today)
     pages.append(r.render("notices_index.md.j2", "notices/index.md"))
     pages += [r.render("notice.md.j2", f"notices/{n.id}.md", n=n)
               for n in sorted(cat.notices.values(), key=lambda n: n.id)]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import BuildError
+from generator.render.api import render_api
 from generator.render.pages import render_pages
 from generator.site.html import build_html
 from generator.site.search_index import index_site
@@ -56,7 +57,7 @@ def _publish_records(root: Path, site: Path) -> int:
 def build_site(opts: BuildOptions) -> BuildReport:
     root, out = opts.root.resolve(), opts.out.resolve()
     cat = load_catalogue(root / "catalogue")
-    pages = render_pages(cat, today=opts.today)
+    pages = render_pages(cat, today=opts.today) + render_api(cat, today=opts.today)
     out.parent.mkdir(parents=True, exist_ok=True)
     with build_lock(out.with_name(f".{out.name}.lock")):
         work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))

@@ -1,17 +1,21 @@
 """Load every catalogue file, check it, and build the typed Catalogue; all errors in one run."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.errors import CatalogueErrors, LocatedError, Location, ValidationError
+from generator.errors import CatalogueErrors, CatalogueWarning, LocatedError, Location, ValidationError
 from generator.load import LocatedDict, load_yaml_file
 from generator.models import Catalogue
-from generator.validate import construct, references, schema
+from generator.validate import construct, policy, references, schema
 
 # Folder name → schema kind, in the order they are read.
 ENTITY_DIRS = {"organizations": "organization", "certificates": "certificate",
                "standards": "standard", "notices": "notice"}
+# Singleton files a catalogue may leave out: majors until standards name majors; policy.yaml
+# then holds the defaults of generator.models.Policy.
+OPTIONAL_FILES = {"majors", "policy"}
 
 
 def _display(path: Path, root: Path) -> str:
@@ -42,17 +46,44 @@ class _Collector:
         return None if found else data
 
 
+@dataclass(frozen=True)
+class CheckResult:
+    """One validation run: the catalogue when it is valid, every error, and every warning."""
+
+    catalogue: Catalogue | None
+    errors: list[LocatedError]
+    warnings: list[CatalogueWarning]
+    root: str  # as shown in messages, e.g. "catalogue/"
+
+
 def load_catalogue(root: Path) -> Catalogue:
     """Read `root` (the catalogue/ folder); raise CatalogueErrors listing every problem."""
-    root = Path(root)
+    catalogue, errors, shown = _collect(Path(root))
+    if errors:
+        raise CatalogueErrors(errors, root=shown)
+    assert catalogue is not None
+    return catalogue
+
+
+def check_catalogue(root: Path, *, min_working_days: int | None = None) -> CheckResult:
+    """Every error and, for a valid catalogue, every warning; raises nothing for bad data."""
+    catalogue, errors, shown = _collect(Path(root))
+    if errors:
+        return CheckResult(None, errors, [], shown)
+    assert catalogue is not None
+    return CheckResult(catalogue, [], policy.check(catalogue, min_working_days=min_working_days), shown)
+
+
+def _collect(root: Path) -> tuple[Catalogue | None, list[LocatedError], str]:
     if not root.is_dir():
-        raise CatalogueErrors([ValidationError("catalogue folder not found", location=Location(str(root)))],
-                              root=str(root))
+        return None, [ValidationError("catalogue folder not found", location=Location(str(root)))], str(root)
     c = _Collector()
     singletons: dict[str, Any] = {}
-    for kind in ("fields", "exam_forms"):
+    for kind in ("fields", "exam_forms", "majors", "policy"):
         path = root / f"{kind}.yaml"
         shown = _display(path, root)
+        if kind in OPTIONAL_FILES and not path.is_file():
+            continue
         if not path.is_file():
             c.errors.append(ValidationError("required file is missing", location=Location(shown)))
             continue
@@ -76,8 +107,5 @@ def load_catalogue(root: Path) -> Catalogue:
     catalogue = construct.build(singletons, raw, c.errors)
     if catalogue is not None:
         c.errors.extend(references.check(catalogue))
-    if c.errors:
-        c.errors.sort(key=lambda e: (e.location.file, e.location.line, e.location.column))
-        raise CatalogueErrors(c.errors, root=f"{root.name}/")
-    assert catalogue is not None
-    return catalogue
+    c.errors.sort(key=lambda e: (e.location.file, e.location.line, e.location.column))
+    return catalogue, c.errors, f"{root.name}/"

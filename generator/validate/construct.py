@@ -14,7 +14,7 @@ def where(d: LocatedDict) -> dict[str, Location]:
     out: dict[str, Location] = {}
 
     def walk(node: Any, prefix: str, depth: int) -> None:
-        if depth > 3:
+        if depth > 5:
             return
         if isinstance(node, LocatedDict):
             for k, v in node.items():
@@ -56,11 +56,32 @@ class _Builder:
     def contacts(d: LocatedDict) -> tuple[m.Contact, ...]:
         return tuple(m.Contact(**c) for c in d.get("contacts", ()))
 
+    def outcomes(self, d: LocatedDict) -> tuple[m.Outcome, ...]:
+        out = []
+        for i, o in enumerate(d.get("outcomes", ())):
+            date = self.date(o, "date", f"outcomes[{i}].")
+            if date is None:
+                continue
+            out.append(m.Outcome(metric=m.OutcomeMetric(o["metric"]), value=o["value"], source=o["source"],
+                                 date=date, year=o.get("year"),
+                                 level=m.Level(o["level"]) if "level" in o else None,
+                                 unit=o.get("unit", ""), note=o.get("note", "")))
+        return tuple(out)
+
+    def fees(self, d: LocatedDict) -> tuple[m.Fee, ...]:
+        out = []
+        for i, f in enumerate(d.get("fees", ())):
+            out.append(m.Fee(amount=f["amount"], source=f["source"],
+                             level=m.Level(f["level"]) if "level" in f else None,
+                             date=self.date(f, "date", f"fees[{i}].") if "date" in f else None,
+                             note=f.get("note", "")))
+        return tuple(out)
+
     def organization(self, d: LocatedDict) -> m.Organization:
         return m.Organization(
             id=d["id"], name=d["name"], location=d.location, where=where(d), aliases=tuple(d.get("aliases", ())),
             name_restored=self.restored(d), contacts=self.contacts(d), website=d.get("website", ""),
-            summary=d.get("summary", ""), source=self.source(d))
+            summary=d.get("summary", ""), source=self.source(d), outcomes=self.outcomes(d))
 
     def exam(self, d: LocatedDict, forms: dict[str, m.ExamForm]) -> m.Exam | None:
         e = d.get("exam")
@@ -94,7 +115,8 @@ class _Builder:
             batch=d["batch"], levels=levels, field=d["field"], location=d.location, where=where(d),
             field_note=d.get("field_note", ""), standard=d.get("standard"),
             name_restored=self.restored(d), exam=self.exam(d, forms), summary=d.get("summary", ""),
-            source=self.source(d))
+            source=self.source(d), fees=self.fees(d), outcomes=self.outcomes(d),
+            fee_exception=m.FeeException(**d["fee_exception"]) if "fee_exception" in d else None)
 
     @staticmethod
     def items(d: Any, key: str) -> tuple[m.Requirement, ...]:
@@ -195,6 +217,16 @@ def _check_list_ids(kind: str, entries: list[LocatedDict], errors: list[LocatedE
         seen.add(e["id"])
 
 
+def _policy(d: LocatedDict | None) -> m.Policy:
+    if d is None:
+        return m.Policy()
+    defaults = m.Policy()
+    return m.Policy(
+        announcement_min_working_days=d.get("announcement_min_working_days",
+                                            defaults.announcement_min_working_days),
+        accepted_short_announcements=tuple(d.get("accepted_short_announcements", ())), where=where(d))
+
+
 def build(singletons: dict[str, Any], raw: dict[str, list[tuple[str, LocatedDict]]],
           errors: list[LocatedError]) -> m.Catalogue | None:
     b = _Builder(errors)
@@ -207,6 +239,11 @@ def build(singletons: dict[str, Any], raw: dict[str, list[tuple[str, LocatedDict
     if forms_doc:
         _check_list_ids("exam form", forms_doc["forms"], errors)
         forms = {f["id"]: m.ExamForm(f["id"], f["name"], f["cap"]) for f in forms_doc["forms"]}
+    majors: dict[str, m.Major] = {}
+    majors_doc = singletons.get("majors")
+    if majors_doc:
+        _check_list_ids("major", majors_doc["majors"], errors)
+        majors = {x["id"]: m.Major(x["id"], x["name"]) for x in majors_doc["majors"]}
     orgs = {d["id"]: b.organization(d) for d in _unique("organization", raw["organization"], errors)}
     certs = {d["id"]: b.certificate(d, forms) for d in _unique("certificate", raw["certificate"], errors)}
     stds = {d["id"]: b.standard(d) for d in _unique("standard", raw["standard"], errors)}
@@ -216,4 +253,4 @@ def build(singletons: dict[str, Any], raw: dict[str, list[tuple[str, LocatedDict
     return m.Catalogue(
         fields=fields, exam_forms=forms, cost_cap_notice=forms_doc.get("notice"),
         cost_cap_rule=forms_doc.get("rule", ""), organizations=orgs, certificates=certs,
-        standards=stds, notices=notices)
+        standards=stds, notices=notices, majors=majors, policy=_policy(singletons.get("policy")))

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from generator.errors import LocatedError, ValidationError
 from generator.models import Catalogue
+from generator.validate import fees
 
 
 def _missing(ids: Iterable[str], known: dict[str, object], what: str, entity: object,
@@ -26,6 +27,20 @@ def _one(ref: str | None, known: dict[str, object], what: str, entity: object,
     return [ValidationError(f"unknown {what} '{ref}'", location=loc, field=field)]
 
 
+def _unknown_majors(cat: Catalogue, standard: object) -> list[LocatedError]:
+    errors: list[LocatedError] = []
+    for i, lv in enumerate(standard.levels):  # type: ignore[attr-defined]
+        for edu, names in lv.majors.items():
+            for j, name in enumerate(names):
+                if cat.major_named(name) is None:
+                    path = f"levels[{i}].majors.{edu.value}[{j}]"
+                    loc = standard.where.get(path, standard.location)  # type: ignore[attr-defined]
+                    errors.append(ValidationError(
+                        f"unknown major '{name}': add it to catalogue/majors.yaml with an id",
+                        location=loc, field=path))
+    return errors
+
+
 def check(cat: Catalogue) -> list[LocatedError]:
     errors: list[LocatedError] = []
     for c in cat.certificates.values():
@@ -34,6 +49,7 @@ def check(cat: Catalogue) -> list[LocatedError]:
         errors += _one(c.standard, cat.standards, "standard", c, "standard")
     for s in cat.standards.values():
         errors += _one(s.organization, cat.organizations, "organization", s, "organization")
+        errors += _unknown_majors(cat, s)
     for n in cat.notices.values():
         errors += _missing(n.concerns.organizations, cat.organizations, "organization", n,
                            "concerns.organizations")
@@ -44,7 +60,9 @@ def check(cat: Catalogue) -> list[LocatedError]:
         if n.id in n.related:
             errors.append(ValidationError("a notice cannot be related to itself",
                                           location=n.where.get("related", n.location), field="related"))
-    return errors + check_cost_cap_notice(cat)
+    errors += _missing(cat.policy.accepted_short_announcements, cat.notices, "notice", cat.policy,
+                       "accepted_short_announcements")
+    return errors + check_cost_cap_notice(cat) + fees.check(cat)
 
 
 def check_cost_cap_notice(cat: Catalogue) -> list[LocatedError]:

@@ -17,7 +17,8 @@ from generator.errors import Location, ValidationError
 from generator.load import LocatedDict, LocatedList
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "catalogue" / "schemas"
-KINDS = ("organization", "certificate", "standard", "notice", "fields", "exam_forms")
+KINDS = ("organization", "certificate", "standard", "notice", "fields", "exam_forms", "majors",
+         "policy")
 
 _TYPE_NAMES = {bool: "a boolean", int: "a number", float: "a number", str: "text",
                list: "a list", dict: "a mapping", type(None): "empty"}
