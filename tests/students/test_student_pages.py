@@ -1,0 +1,69 @@
+"""The students' pages in real Chromium: compare, finder, charts."""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def _compare_ids(page) -> list[str]:  # type: ignore[no-untyped-def]
+    page.wait_for_selector("#xcert-compare[data-ready=true]")
+    return [h.split("/")[-2] for h in page.eval_on_selector_all(
+        ".xcert-compare-table thead th a", "els => els.map(e => e.getAttribute('href'))")]
+
+
+def test_compare_three_certificates_from_the_ui_survives_reload_and_sharing(page, site_url, browser) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{site_url}/compare/")
+    page.wait_for_selector("#xcert-compare[data-ready=true]")
+    for name in ("Web 前端开发职业技能等级证书", "物流管理职业技能等级证书", "老年照护职业技能等级证书"):
+        page.fill("#xcert-compare-input", name)
+        page.click(".xcert-compare-picker button[type=submit]")
+    assert _compare_ids(page) == ["web-frontend", "logistics-management", "elderly-care"]
+    assert page.url.endswith("/compare/?c=web-frontend,logistics-management,elderly-care")
+    rows = page.eval_on_selector_all(".xcert-compare-table tbody tr", "rs => rs.map(r => [r.className, r.cells[0].textContent])")
+    assert ["xcert-diff", "培训评价组织"] in rows  # organizations differ
+    assert ["", "试点批次"] in rows  # all three are batch 1
+    shared = page.url
+    page.reload()
+    assert _compare_ids(page) == ["web-frontend", "logistics-management", "elderly-care"]
+    other = browser.new_context().new_page()  # a friend opening the shared link: no local storage
+    other.goto(shared)
+    assert _compare_ids(other) == ["web-frontend", "logistics-management", "elderly-care"]
+    cap_row = other.eval_on_selector_all(".xcert-compare-table tbody tr", "rs => rs.map(r => r.textContent)")
+    assert any("考核成本上限" in r and "300 元/人次" in r for r in cap_row)
+    other.context.close()
+
+
+def test_add_to_compare_button_on_a_certificate_page_fills_the_compare_page(page, site_url) -> None:  # type: ignore[no-untyped-def]
+    for cert in ("web-frontend", "logistics-management"):
+        page.goto(f"{site_url}/certificates/{cert}/")
+        page.click("button.xcert-compare-add")
+    page.goto(f"{site_url}/compare/")
+    assert _compare_ids(page) == ["web-frontend", "logistics-management"]
+
+
+def test_finder_for_higher_vocational_software_technology_lists_web_frontend(page, site_url) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{site_url}/finder/")
+    page.wait_for_selector("#xcert-finder[data-ready=true]")
+    page.check("input[name=edu][value=高职]")
+    page.fill("#xcert-finder-major", "软件技术")
+    page.click("#xcert-finder button[type=submit]")
+    items = page.eval_on_selector_all("#xcert-finder-results li", "els => els.map(e => e.dataset.certificate)")
+    assert items == ["web-frontend"]
+    assert "衔接等级：初级、中级、高级" in page.inner_text("#xcert-finder-results")
+
+
+def test_finder_says_plainly_when_a_major_has_no_certificate_at_that_level(page, site_url) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{site_url}/finder/?edu=本科&major=软件技术")
+    page.wait_for_selector("#xcert-finder[data-ready=true]")
+    text = page.inner_text("#xcert-finder-results")
+    assert "目前还没有证书的标准把本科“软件技术”专业列为衔接专业" in text
+
+
+def test_field_page_shows_a_chart_with_its_source_and_a_table(page, site_url) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{site_url}/fields/electronic-information/")
+    img = page.locator("img.xcert-chart").first
+    assert img.get_attribute("alt") == "本领域各批次试点证书数"
+    assert page.evaluate("img => img.naturalWidth", img.element_handle()) > 0
+    assert "来源：" in page.inner_text("article")
+    assert page.locator("table:has-text('第三批')").count() >= 1
