@@ -1,25 +1,31 @@
-"""Index the built HTML with Pagefind (the extended build, which segments Chinese)."""
+"""Index the built HTML with Pagefind (the extended build, which segments Chinese).
+
+The indexer runs as the command that the `pagefind` Python package installs, in a subprocess:
+it returns only once every file of the bundle is written. (Through the package's service API,
+leaving the context returns before the bundle's static files are all on disk, and a loaded
+machine then produced truncated files.)
+"""
 from __future__ import annotations
 
-import asyncio
+import json
+import subprocess
+import sys
 from pathlib import Path
 
-from pagefind.index import IndexConfig, PagefindIndex
-
 from generator.errors import BuildError
-
-
-async def _index(site: Path) -> int:
-    config = IndexConfig(force_language="zh", output_path=str(site / "pagefind"))
-    async with PagefindIndex(config=config) as index:
-        result = await index.add_directory(str(site))
-        await index.write_files(output_path=str(site / "pagefind"))
-    return int(result.get("page_count", 0)) if isinstance(result, dict) else 0
+from generator.site.search_stable import stabilize
 
 
 def index_site(site: Path) -> int:
     """Write site/pagefind/; returns the number of pages indexed."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--force-language", "zh", "--silent"]
     try:
-        return asyncio.run(_index(site))
-    except Exception as e:  # the service reports failures as assorted exception types
-        raise BuildError(f"Pagefind indexing failed: {e}") from e
+        result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise BuildError(f"Pagefind could not run: {e}") from e
+    if result.returncode != 0:
+        raise BuildError(f"Pagefind indexing failed:\n{(result.stderr or result.stdout).strip()}")
+    bundle = site / "pagefind"
+    stabilize(bundle)
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return sum(int(lang.get("page_count", 0)) for lang in entry["languages"].values())
