@@ -1,0 +1,317 @@
+"""Issued-certificate performance, every figure measured in the same run.
+
+    python benchmarks/credentials_bench.py [--records 100000] [--workers N] [--browser-runs 30]
+                                           [--site DIR] [--work DIR]
+
+1. Raw PyNaCl signing rate: Ed25519 signatures of 64-byte messages per second, one process.
+2. Issuance: `issue_batch` on a CSV of --records rows (checks, JCS, proofs, files), records per
+   second, and as a share of (1) (target ≥ 50%). The same for the signing stage alone
+   (build the record + JCS + sign, no CSV and no files).
+3. Build-time verification of every record (`verification_result` against the registry and the
+   status list), one process and --workers processes.
+4. Publishing (`publish_records`): verification + hash-path copies, without QR codes, with QR
+   codes made anew (cold cache), and with QR codes from the cache of the previous build.
+5. The verify page in Chromium: file chosen → verdict shown, median and 95th percentile over
+   --browser-runs (target < 100 ms), with WebCrypto and with the noble fallback. Uses --site (a
+   built site) when given, else a bare page holding the verify page's HTML.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import functools
+import http.server
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nacl.signing
+
+ROOT_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT_DIR))
+
+from generator.credentials._time import UTC, format_utc  # noqa: E402
+from generator.credentials.issue import issue_batch  # noqa: E402
+from generator.credentials.jsontext import dump_json  # noqa: E402
+from generator.credentials.keys import Signer  # noqa: E402
+from generator.credentials.proof import add_proof  # noqa: E402
+from generator.credentials.publish import publish_records  # noqa: E402
+from generator.credentials.record import build_record  # noqa: E402
+from generator.credentials.registry import KeyEntry, OrgEntry, Registry  # noqa: E402
+from generator.credentials.status import status_entry  # noqa: E402
+from generator.credentials.verify import Trust, verification_result  # noqa: E402
+
+NOW = dt.datetime(2025, 6, 1, 8, 0, tzinfo=UTC)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass
+class Cert:
+    id: str = "web-frontend"
+    name: str = "Web 前端开发职业技能等级证书"
+    organization: str = "bench"
+    levels: tuple[str, ...] = ("初级", "中级", "高级")
+    standard: str | None = None
+
+
+@dataclass
+class Catalogue:
+    certificates: dict = field(default_factory=lambda: {"web-frontend": Cert()})
+    organizations: dict = field(default_factory=dict)
+    standards: dict = field(default_factory=dict)
+
+
+def raw_signing_rate(n: int) -> float:
+    key = nacl.signing.SigningKey.generate()
+    message = os.urandom(64)
+    start = time.perf_counter()
+    for _ in range(n):
+        key.sign(message)
+    return n / (time.perf_counter() - start)
+
+
+def signing_stage_rate(signer: Signer, n: int) -> float:
+    created = format_utc(NOW)
+    start = time.perf_counter()
+    for i in range(n):
+        doc = build_record(
+            organization="bench",
+            issuer_name="基准测试机构",
+            holder="张三",
+            certificate="web-frontend",
+            certificate_name="Web 前端开发职业技能等级证书",
+            level="中级",
+            number=f"BENCH-{i:08d}",
+            issue_date=dt.date(2025, 5, 30),
+            status=status_entry("bench", 1, i % 131072),
+            exam_date=dt.date(2025, 5, 1),
+            exam_site="基准考点",
+            national_id_masked="3201**********1232",
+        )
+        add_proof(doc, signer=signer, created=created)
+    return n / (time.perf_counter() - start)
+
+
+def setup_repo(work: Path, signer: Signer, root: Signer) -> Path:
+    repo = work / "repo"
+    org = OrgEntry(
+        "bench",
+        "基准测试机构",
+        (KeyEntry(signer.key_id, "bench", signer.public_key_multibase, "2025-01-01T00:00:00Z"),),
+    )
+    registry = Registry(1, "2025-01-01T00:00:00Z", root.public_key_multibase, "基准根密钥", (org,))
+    (repo / "keys").mkdir(parents=True)
+    (repo / "keys" / "registry.json").write_bytes(dump_json(registry.signed_document(root)))
+    return repo
+
+
+def write_csv(path: Path, n: int) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["证书编号", "姓名", "证书", "等级", "发证日期", "考试日期", "考点", "身份证号"])
+        for i in range(n):
+            w.writerow(
+                [
+                    f"BENCH-{i:08d}",
+                    f"张{i % 1000}",
+                    "web-frontend",
+                    "中级",
+                    "2025-05-30",
+                    "2025-05-01",
+                    "基准考点",
+                    "320102199001011232",
+                ]
+            )
+
+
+def file_rate(work: Path, n: int = 2000) -> float:
+    d = Path(tempfile.mkdtemp(dir=work))
+    start = time.perf_counter()
+    for i in range(n):
+        (d / f"{i}.json").write_bytes(b"x" * 1500)
+    rate = n / (time.perf_counter() - start)
+    shutil.rmtree(d)
+    return rate
+
+
+def timed(fn):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    value = fn()
+    return value, time.perf_counter() - start
+
+
+def verify_all(repo: Path) -> int:
+    trust = Trust.from_repo(repo)
+    ok = 0
+    for p in (repo / "certificates").glob("*/*.json"):
+        ok += verification_result(p.read_bytes(), trust=trust, now=NOW).ok
+    return ok
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def browser_figures(site: Path | None, repo: Path, runs: int, work: Path) -> dict[str, list[float]]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return {}
+    if site is None:
+        site = work / "bare-site"
+        shutil.copytree(ROOT_DIR / "site_src" / "assets", site / "assets")
+        md = (ROOT_DIR / "site_src" / "verify" / "index.md").read_text(encoding="utf-8")
+        html = md[md.index("<link") : md.index("</script>") + len("</script>")]
+        (site / "verify").mkdir(parents=True)
+        (site / "verify" / "index.html").write_text(
+            f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><body>{html}</body></html>',
+            encoding="utf-8",
+        )
+    else:
+        site = Path(shutil.copytree(site, work / "site-copy"))
+    (site / "keys").mkdir(exist_ok=True)
+    shutil.copyfile(repo / "keys" / "registry.json", site / "keys" / "registry.json")
+    (site / "status" / "bench").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(
+        repo / "certificates" / "bench" / "status" / "1.json", site / "status" / "bench" / "1.json"
+    )
+    (site / "status" / "index.json").write_text('{"statusLists": ["status/bench/1.json"]}')
+    record = next((repo / "certificates" / "bench").glob("*.json"))
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    out: dict[str, list[float]] = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            for engine in ("webcrypto", "noble"):
+                page = browser.new_page()
+                query = "?engine=noble" if engine == "noble" else ""
+                page.goto(f"http://127.0.0.1:{server.server_port}/verify/{query}")
+                page.wait_for_selector("#xv-fingerprint")
+                times = []
+                for _ in range(runs):
+                    page.evaluate(
+                        "document.getElementById('xv-result').removeAttribute('data-verdict')"
+                    )
+                    page.set_input_files("#xv-file", str(record))
+                    page.wait_for_selector("#xv-result[data-verdict='valid']")
+                    times.append(float(page.get_attribute("#xv-result", "data-ms")))
+                out[engine] = times
+                page.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--browser-runs", type=int, default=30)
+    parser.add_argument("--site", type=Path, help="a built site to measure the verify page in")
+    parser.add_argument("--work", type=Path, help="work folder (default: a temporary one, removed)")
+    args = parser.parse_args()
+    n = args.records
+    work = args.work or Path(tempfile.mkdtemp(prefix="xcert-cred-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        signer, root = Signer.generate(key_id="bench-1"), Signer.generate(key_id="root")
+        print(
+            f"credentials benchmark: {n:,} records, {args.workers} workers, "
+            f"Python {sys.version.split()[0]}"
+        )
+        print(
+            f"file creation in {work}: {file_rate(work):10,.0f} files/s "
+            "(the disk bounds the figures below)"
+        )
+        raw = raw_signing_rate(min(n, 50_000))
+        print(f"raw PyNaCl Ed25519 signing:         {raw:10,.0f} signatures/s")
+        stage = signing_stage_rate(signer, min(n, 50_000))
+        print(
+            f"record + JCS + proof (no files):    {stage:10,.0f} records/s  "
+            f"= {stage / raw:5.1%} of raw"
+        )
+        repo = setup_repo(work, signer, root)
+        batch = work / "batch.csv"
+        write_csv(batch, n)
+        registry = Trust.from_repo(repo).registry
+        for workers, label in ((1, "1 process"), (args.workers, f"{args.workers} workers")):
+            target = repo if workers == args.workers else setup_repo(work / "one", signer, root)
+            report, secs = timed(
+                lambda t=target, w=workers: issue_batch(
+                    batch,
+                    repo_root=t,
+                    org="bench",
+                    signer=signer,
+                    registry=registry,
+                    catalogue=Catalogue(),
+                    now=NOW,
+                    workers=w,
+                )
+            )
+            rate = len(report.records) / secs
+            print(
+                f"issuance, {label:11} (CSV→files): {rate:8,.0f} records/s  "
+                f"= {rate / raw:5.1%} of raw"
+                f"   ({len(report.records):,} in {secs:.1f} s; target ≥ 50%)"
+            )
+        ok, secs = timed(lambda: verify_all(repo))
+        print(
+            f"verification, 1 process:            {ok / secs:10,.0f} records/s   "
+            f"({ok:,} in {secs:.1f} s)"
+        )
+        os.environ["XDG_CACHE_HOME"] = str(work / "cache")  # a cold QR cache, then a warm one
+        qr = "https://xcert.example.org/"
+        for label, url in (("no QR", None), ("QR cold", qr), ("QR warm", qr)):
+            out = work / f"site-{label.replace(' ', '-')}"
+            rep, secs = timed(
+                lambda o=out, u=url: publish_records(
+                    repo_root=repo,
+                    site_dir=o,
+                    catalogue=Catalogue(),
+                    workers=args.workers,
+                    now=NOW,
+                    site_url=u,
+                )
+            )
+            print(
+                f"publish {label:7}, {args.workers} workers:       "
+                f"{rep.records / secs:10,.0f} records/s"
+                f"   ({rep.records:,} in {secs:.1f} s, {rep.qr_codes:,} QR codes)"
+            )
+        figures = browser_figures(args.site, repo, args.browser_runs, work)
+        for engine, times in figures.items():
+            q = statistics.quantiles(times, n=20)
+            print(
+                f"verify page, file → verdict ({engine:9}): "
+                f"median {statistics.median(times):6.1f} ms, "
+                f"p95 {q[18]:6.1f} ms over {len(times)} runs (target < 100 ms)"
+            )
+        if not figures:
+            print("verify page: playwright not installed, not measured")
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,18 @@
+"""Options shared by the credential commands (keys, issue, revoke, verify, demo)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_repo_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--repo", type=Path, default=Path("."), help="repository root (default: .)")
+
+
+def add_key_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--key",
+        type=Path,
+        help="the organization's private key file (default: its current key in $XCERT_KEY_DIR)",
+    )

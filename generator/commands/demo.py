@@ -1,0 +1,52 @@
+"""`xcert demo`: create, when absent, the DEMO keys, registry and records (docs/credentials.md)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from generator.commands._credential_options import add_repo_option
+from generator.credentials.demo import DEMO_CERTIFICATE, demo_key_dir, ensure_demo
+from generator.errors import XcertError
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("demo", help="create the DEMO keys and records to try /verify/")
+    parser.set_defaults(run=run)
+    add_repo_option(parser)
+    parser.add_argument(
+        "--key-dir",
+        type=Path,
+        default=None,
+        help="where the DEMO private keys live (default: $XCERT_DEMO_KEYS or "
+        "~/.local/share/xcert/demo-keys)",
+    )
+
+
+def _certificate(repo: Path) -> tuple[str, str, tuple[str, ...]]:
+    """The demo's certificate: `web-frontend` from the catalogue when it can be read."""
+    try:
+        from generator.credentials._catalogue import load
+
+        cert = load(repo).certificates.get(DEMO_CERTIFICATE[0])
+    except (ImportError, XcertError):
+        return DEMO_CERTIFICATE
+    return (cert.id, cert.name, tuple(cert.levels)) if cert else DEMO_CERTIFICATE
+
+
+def run(args: argparse.Namespace) -> int:
+    report = ensure_demo(
+        repo_root=args.repo,
+        key_dir=args.key_dir or demo_key_dir(),
+        certificate=_certificate(args.repo),
+    )
+    if report.skipped:
+        print(f"demo skipped: {report.skipped}")
+        return 0
+    if report.keys_created:
+        print(f"created DEMO keys in {report.key_dir}")
+    for path in report.files_written:
+        print(f"wrote {path}")
+    if not report.keys_created and not report.files_written:
+        print("demo up to date")
+    return 0

@@ -1,0 +1,38 @@
+"""`xcert revoke`: revoke an issued certificate (sets its status bit, re-signs the status list)."""
+
+from __future__ import annotations
+
+import argparse
+
+from generator.commands._credential_options import add_key_option, add_repo_option
+from generator.credentials._time import now_utc
+from generator.credentials.issue import CHINA
+from generator.credentials.keyops import org_signer
+from generator.credentials.revocation import find_record, revoke_certificate
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("revoke", help="revoke an issued certificate by its number")
+    parser.set_defaults(run=run)
+    parser.add_argument("number", metavar="NUMBER", help="the certificate number")
+    parser.add_argument("--reason", required=True, help="why (published with the status list)")
+    parser.add_argument("--date", help="the revocation date, YYYY-MM-DD (default: today)")
+    add_key_option(parser)
+    add_repo_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    now = now_utc()
+    org = find_record(args.repo, args.number).parent.name
+    registry, signer = org_signer(repo_root=args.repo, org=org, key_path=args.key)
+    report = revoke_certificate(
+        repo_root=args.repo,
+        number=args.number,
+        reason=args.reason,
+        date=args.date or now.astimezone(CHINA).date().isoformat(),
+        signer=signer,
+        registry=registry,
+        now=now,
+    )
+    print(f"revoked {report.record} (index {report.index} of {report.status_list})")
+    return 0

@@ -1,0 +1,212 @@
+"""The demo: DEMO keys outside the tree, a DEMO registry in keys/, and demo records to try.
+
+Run by `xcert demo` (and `make site`). Creates, only when absent, a DEMO root key and a DEMO
+organization key under `$XCERT_DEMO_KEYS` (default `~/.local/share/xcert/demo-keys/`), encrypted
+with the published demo passphrase. Then writes, only when their bytes differ, `keys/registry.json`
+(DEMO root, organization `demo`), three records and a status list under `certificates/demo/`, and
+samples (valid, altered, revoked) under `certificates/demo/samples/`. Dates and proof times are
+fixed, and Ed25519 is deterministic, so running it twice changes nothing. A registry that is not
+a DEMO one is never touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.credentials._files import write_atomic
+from generator.credentials._time import UTC, format_utc
+from generator.credentials.jsontext import dump_json
+from generator.credentials.keys import (
+    KEY_FILE_SUFFIX,
+    Signer,
+    ensure_outside,
+    load_signer,
+    write_key_file,
+)
+from generator.credentials.proof import add_proof
+from generator.credentials.record import build_record
+from generator.credentials.registry import (
+    REGISTRY_FILE,
+    KeyEntry,
+    OrgEntry,
+    Registry,
+    load_registry,
+)
+from generator.credentials.status import StatusList, repo_status_path, status_entry
+
+DEMO_KEYS_ENV = "XCERT_DEMO_KEYS"
+DEMO_ORG = "demo"
+DEMO_ORG_NAME = "DEMO 演示培训评价组织（仅供演示，非真实机构）"
+DEMO_ROOT_NAME = "DEMO 演示根密钥（仅供演示，不签真实证书）"
+# Published on purpose: demo keys sign nothing real, and every demo file says DEMO.
+DEMO_PASSPHRASE = "xcert-demo-passphrase"
+DEMO_EPOCH = dt.datetime(2024, 1, 1, tzinfo=UTC)
+DEMO_ISSUED = dt.datetime(2024, 7, 1, 2, 0, tzinfo=UTC)
+DEMO_REVOKED = dt.datetime(2024, 9, 1, 2, 0, tzinfo=UTC)
+DEMO_CERTIFICATE = ("web-frontend", "Web 前端开发职业技能等级证书", ("初级", "中级", "高级"))
+
+
+@dataclass(frozen=True)
+class DemoHolder:
+    number: str
+    name: str
+    level: str
+    issue_date: dt.date
+    exam_date: dt.date | None = None
+    exam_site: str | None = None
+    national_id_masked: str | None = None
+    revoked: str | None = None  # the revocation reason
+
+
+HOLDERS = (
+    DemoHolder(
+        "DEMO-2024-000001",
+        "张三",
+        "中级",
+        dt.date(2024, 6, 28),
+        dt.date(2024, 6, 15),
+        "DEMO 演示考点",
+        "1101**********0011",
+    ),
+    DemoHolder("DEMO-2024-000002", "李四", "高级", dt.date(2024, 6, 28), dt.date(2024, 6, 16)),
+    DemoHolder(
+        "DEMO-2024-000003",
+        "王五",
+        "初级",
+        dt.date(2024, 6, 28),
+        revoked="DEMO 演示：考试违规，证书撤销",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    key_dir: Path
+    keys_created: bool
+    files_written: list[Path]
+    skipped: str | None = None
+
+
+def demo_key_dir() -> Path:
+    env = os.environ.get(DEMO_KEYS_ENV)
+    return (
+        Path(env).expanduser() if env else Path.home() / ".local" / "share" / "xcert" / "demo-keys"
+    )
+
+
+def _demo_signer(key_dir: Path, key_id: str, organization: str, label: str) -> tuple[Signer, bool]:
+    path = key_dir / f"{key_id}{KEY_FILE_SUFFIX}"
+    if path.exists():
+        return load_signer(path, passphrase=DEMO_PASSPHRASE), False
+    signer = Signer.generate(key_id=key_id)
+    write_key_file(
+        path,
+        signer,
+        passphrase=DEMO_PASSPHRASE,
+        organization=organization,
+        label=label,
+        demo=True,
+        strength="interactive",
+    )
+    return signer, True
+
+
+def _registry(root: Signer, org_key: Signer, existing: Registry | None) -> Registry:
+    org = OrgEntry(
+        DEMO_ORG,
+        DEMO_ORG_NAME,
+        (KeyEntry(org_key.key_id, DEMO_ORG, org_key.public_key_multibase, format_utc(DEMO_EPOCH)),),
+        demo=True,
+    )
+    wanted = Registry(
+        1, format_utc(DEMO_EPOCH), root.public_key_multibase, DEMO_ROOT_NAME, (org,), demo=True
+    )
+    if existing is None:
+        return wanted
+    same = (existing.root_public_key_multibase, existing.organizations) == (
+        wanted.root_public_key_multibase,
+        wanted.organizations,
+    )
+    # Other demo keys (another machine): the replacement still gets a higher version.
+    return (
+        existing
+        if same
+        else Registry(
+            existing.version + 1,
+            wanted.updated,
+            wanted.root_public_key_multibase,
+            DEMO_ROOT_NAME,
+            wanted.organizations,
+            demo=True,
+        )
+    )
+
+
+def ensure_demo(
+    *,
+    repo_root: Path,
+    key_dir: Path | None = None,
+    certificate: tuple[str, str, tuple[str, ...]] = DEMO_CERTIFICATE,
+) -> DemoReport:
+    """Create what is missing of the demo; `certificate` is (catalogue id, name, levels)."""
+    key_dir = key_dir or demo_key_dir()
+    ensure_outside(key_dir, repo_root)
+    reg_path = repo_root / REGISTRY_FILE
+    existing = load_registry(reg_path) if reg_path.exists() else None
+    if existing is not None and not existing.demo:
+        return DemoReport(key_dir, False, [], skipped="keys/registry.json is a real registry")
+    root, new_root = _demo_signer(key_dir, "demo-root", "", DEMO_ROOT_NAME)
+    org_key, new_org = _demo_signer(key_dir, "demo-1", DEMO_ORG, DEMO_ORG_NAME)
+    registry = _registry(root, org_key, existing)
+    written: list[Path] = []
+
+    def put(path: Path, data: bytes) -> None:
+        if write_atomic(path, data):
+            written.append(path)
+
+    put(reg_path, dump_json(registry.signed_document(root)))
+    cert_id, cert_name, levels = certificate
+    status = StatusList.empty(org=DEMO_ORG, number=1, updated=format_utc(DEMO_ISSUED))
+    records: dict[str, dict] = {}
+    for index, h in enumerate(HOLDERS):
+        level = h.level if h.level in levels else levels[-1]
+        doc = build_record(
+            organization=DEMO_ORG,
+            issuer_name=DEMO_ORG_NAME,
+            holder=h.name,
+            certificate=cert_id,
+            certificate_name=cert_name,
+            level=level,
+            number=h.number,
+            issue_date=h.issue_date,
+            status=status_entry(DEMO_ORG, 1, index),
+            exam_date=h.exam_date,
+            exam_site=h.exam_site,
+            national_id_masked=h.national_id_masked,
+        )
+        records[h.number] = add_proof(doc, signer=org_key, created=format_utc(DEMO_ISSUED))
+        put(
+            repo_root / "certificates" / DEMO_ORG / f"{h.number}.json", dump_json(records[h.number])
+        )
+        if h.revoked:
+            status = status.with_revocation(
+                index=index, date=DEMO_REVOKED.date().isoformat(), reason=h.revoked, at=DEMO_REVOKED
+            )
+    put(
+        repo_status_path(repo_root, DEMO_ORG, 1),
+        dump_json(status.signed_document(signer=org_key, issuer_name=DEMO_ORG_NAME)),
+    )
+    samples = repo_root / "certificates" / DEMO_ORG / "samples"
+    first, revoked = HOLDERS[0].number, next(h.number for h in HOLDERS if h.revoked)
+    altered = json.loads(json.dumps(records[first]))
+    altered["credentialSubject"]["level"] = (
+        "高级" if altered["credentialSubject"]["level"] != "高级" else "初级"
+    )
+    put(samples / "valid.json", dump_json(records[first]))
+    put(samples / "altered.json", dump_json(altered))
+    put(samples / "revoked.json", dump_json(records[revoked]))
+    return DemoReport(key_dir, new_root or new_org, written)

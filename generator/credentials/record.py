@@ -1,0 +1,236 @@
+"""The certificate record: a W3C Verifiable Credential (Data Model 2.0) naming the holder and the
+certificate, and the hash path under which the site publishes it.
+
+The subject carries the holder's name, the certificate's catalogue id and name, the level, the
+certificate number, the issue date, the exam date and site when known, and at most a masked
+national ID (`3201**********1234`); never a full ID.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from generator.credentials._time import is_date, is_timestamp
+from generator.credentials.registry import ORG_URN, SLUG, VC_CONTEXT
+from generator.credentials.status import parse_status_list_id
+
+RECORD_TYPE = "XcertCertificateCredential"
+SUBJECT_TYPE = "XcertCertificateHolder"
+RECORD_URN = "urn:xcert:certificate:"
+LEVELS = ("初级", "中级", "高级")
+NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9-]{4,38}[A-Z0-9]\Z")
+MASKED_ID = re.compile(r"^[0-9]{4}\*{10}[0-9]{3}[0-9X]\Z")
+HASH_PREFIX = "xcert-record-v1"
+HASH_HEX_LENGTH = 32
+# Whitespace and invisible characters dropped from a typed name or number before hashing.
+_DROP = re.compile(
+    "[\t\n\v\f\r \u00a0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
+)
+# Middle dots that people type in names such as 买买提·艾力, all read as U+00B7.
+_DOTS = re.compile("[\u2022\u2027\u2219\u22c5\u30fb\uff65\u00b7]")
+_LOWER = re.compile("[a-z]")
+
+
+class RecordFormatError(ValueError):
+    """A credential that does not have the shape of an xcert record; `code` names the field."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+def normalize_number(number: str) -> str:
+    """NFKC, no whitespace, ASCII letters upper-cased: `ab-12 3` and `ＡＢ-123` read `AB-123`."""
+    text = _DROP.sub("", unicodedata.normalize("NFKC", number))
+    return _LOWER.sub(lambda m: m.group(0).upper(), text)
+
+
+def normalize_name(name: str) -> str:
+    """NFKC, no whitespace, every middle-dot variant read as `·` (U+00B7)."""
+    return _DOTS.sub("\u00b7", _DROP.sub("", unicodedata.normalize("NFKC", name)))
+
+
+def record_hash(*, number: str, name: str) -> str:
+    """The published file name: SHA-256 of `xcert-record-v1\\n<number>\\n<name>` (normalized),
+    first 32 hex digits. Only someone who has both the number and the name can find the record."""
+    text = f"{HASH_PREFIX}\n{normalize_number(number)}\n{normalize_name(name)}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_HEX_LENGTH]
+
+
+def mask_national_id(value: str) -> str:
+    """Mask an 18-character resident ID to `3201**********1234`; keep an already masked one."""
+    text = normalize_number(value)
+    if MASKED_ID.match(text):
+        return text
+    if not re.match(r"^[0-9]{17}[0-9X]\Z", text):
+        raise ValueError("not an 18-character resident ID number")
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(text[:17], weights, strict=False)) % 11]
+    if text[17] != check:
+        raise ValueError("the resident ID's check digit is wrong (a typo?)")
+    return text[:4] + "*" * 10 + text[-4:]
+
+
+@dataclass(frozen=True)
+class CertificateRecord:
+    """The typed view of a record's content (what the verify page shows)."""
+
+    record_id: str
+    organization: str
+    issuer_name: str
+    holder: str
+    certificate: str
+    certificate_name: str
+    level: str
+    number: str
+    issue_date: str
+    valid_from: str
+    status_list: str
+    status_index: int
+    exam_date: str | None = None
+    exam_site: str | None = None
+    national_id_masked: str | None = None
+
+    @property
+    def hash(self) -> str:
+        return record_hash(number=self.number, name=self.holder)
+
+
+def build_record(
+    *,
+    organization: str,
+    issuer_name: str,
+    holder: str,
+    certificate: str,
+    certificate_name: str,
+    level: str,
+    number: str,
+    issue_date: dt.date,
+    status: dict[str, str],
+    exam_date: dt.date | None = None,
+    exam_site: str | None = None,
+    national_id_masked: str | None = None,
+) -> dict[str, Any]:
+    """The unsecured record; `proof.add_proof` secures it."""
+    subject: dict[str, Any] = {
+        "type": SUBJECT_TYPE,
+        "name": holder,
+        "certificate": certificate,
+        "certificateName": certificate_name,
+        "level": level,
+        "certificateNumber": number,
+        "issueDate": issue_date.isoformat(),
+    }
+    if exam_date is not None:
+        subject["examDate"] = exam_date.isoformat()
+    if exam_site:
+        subject["examSite"] = exam_site
+    if national_id_masked:
+        subject["nationalIdMasked"] = national_id_masked
+    return {
+        "@context": [VC_CONTEXT],
+        "id": f"{RECORD_URN}{organization}:{number}",
+        "type": ["VerifiableCredential", RECORD_TYPE],
+        "name": f"{certificate_name}（{level}）",
+        "issuer": {"id": ORG_URN + organization, "name": issuer_name},
+        # Valid from the start of the issue day, China Standard Time.
+        "validFrom": f"{issue_date.isoformat()}T00:00:00+08:00",
+        "credentialSubject": subject,
+        "credentialStatus": status,
+    }
+
+
+def is_record(doc: Any) -> bool:
+    types = doc.get("type") if isinstance(doc, dict) else None
+    return isinstance(types, list) and "VerifiableCredential" in types and RECORD_TYPE in types
+
+
+_REQUIRED = ("name", "certificate", "certificateName", "level", "certificateNumber", "issueDate")
+_OPTIONAL = ("examDate", "examSite", "nationalIdMasked")
+
+
+def parse_record(doc: dict[str, Any]) -> CertificateRecord:
+    """The typed view of a record (proof not checked); raises RecordFormatError."""
+    ctx = doc.get("@context")
+    if not isinstance(ctx, list) or not ctx or ctx[0] != VC_CONTEXT:
+        raise RecordFormatError("bad-context", "@context must start with the VC 2.0 context")
+    issuer = doc.get("issuer")
+    issuer_id = issuer.get("id") if isinstance(issuer, dict) else None
+    org = issuer_id[len(ORG_URN) :] if isinstance(issuer_id, str) else ""
+    if not (
+        isinstance(issuer, dict)
+        and isinstance(issuer_id, str)
+        and issuer_id.startswith(ORG_URN)
+        and SLUG.match(org)
+        and isinstance(issuer.get("name"), str)
+    ):
+        raise RecordFormatError("bad-issuer", "the issuer is not urn:xcert:organization:<id>")
+    valid_from = doc.get("validFrom")
+    if not isinstance(valid_from, str) or not is_timestamp(valid_from):
+        raise RecordFormatError("bad-valid-from", "validFrom is missing or malformed")
+    s = doc.get("credentialSubject")
+    if not isinstance(s, dict):
+        raise RecordFormatError("bad-subject", "credentialSubject is not one object")
+    text: dict[str, str] = {}
+    for k in _REQUIRED:
+        value = s.get(k)
+        # Non-empty text; no stripping, as the page's JavaScript has another whitespace set.
+        if not isinstance(value, str) or value == "":
+            raise RecordFormatError("bad-subject", "the subject lacks a required field")
+        text[k] = value
+    optional: dict[str, str | None] = {}
+    for k in _OPTIONAL:
+        value = s.get(k)
+        if value is not None and not isinstance(value, str):
+            raise RecordFormatError("bad-subject", "an optional subject field is not text")
+        optional[k] = value
+    exam_date, masked = optional["examDate"], optional["nationalIdMasked"]
+    if (
+        not SLUG.match(text["certificate"])
+        or text["level"] not in LEVELS
+        or not NUMBER.match(text["certificateNumber"])
+        or not is_date(text["issueDate"])
+        or (exam_date is not None and not is_date(exam_date))
+        or (masked is not None and not MASKED_ID.match(masked))
+    ):
+        raise RecordFormatError("bad-subject", "a subject field has the wrong form")
+    st = doc.get("credentialStatus")
+    if not isinstance(st, dict):
+        raise RecordFormatError("bad-status-entry", "credentialStatus is not one object")
+    list_id = st.get("statusListCredential")
+    list_ids = parse_status_list_id(list_id)
+    index = st.get("statusListIndex")
+    if (
+        st.get("type") != "BitstringStatusListEntry"
+        or st.get("statusPurpose") != "revocation"
+        or not isinstance(list_id, str)
+        or list_ids is None
+        or list_ids[0] != org
+        or not isinstance(index, str)
+        or not re.match(r"^(0|[1-9][0-9]{0,8})\Z", index)
+    ):
+        raise RecordFormatError(
+            "bad-status-entry", "credentialStatus is not a revocation entry of the issuer"
+        )
+    return CertificateRecord(
+        record_id=str(doc.get("id", "")),
+        organization=org,
+        issuer_name=issuer["name"],
+        holder=text["name"],
+        certificate=text["certificate"],
+        certificate_name=text["certificateName"],
+        level=text["level"],
+        number=text["certificateNumber"],
+        issue_date=text["issueDate"],
+        valid_from=valid_from,
+        status_list=list_id,
+        status_index=int(index),
+        exam_date=exam_date,
+        exam_site=optional["examSite"],
+        national_id_masked=masked,
+    )

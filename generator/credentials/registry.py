@@ -1,0 +1,341 @@
+"""The key registry: which public keys each organization signs with, and when; signed by the root.
+
+It is a Verifiable Credential issued by the root key (`did:key`), secured like the records. Each
+organization has keys with a window (`validFrom`, `validUntil`) and maybe `revokedAt` + reason. A
+record signed inside its key's window stays valid when the key is later retired; a key revoked at
+T invalidates the records it signed at or after T only. `version` goes up by one with every change
+and a saved registry may never have a lower version than the one it replaces.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from generator.credentials._files import write_atomic
+from generator.credentials._time import checked_timestamp, format_utc, parse_timestamp
+from generator.credentials.errors import RegistryError
+from generator.credentials.jsontext import JSONTextError, dump_json, is_json_integer, parse_json
+from generator.credentials.keys import Signer
+from generator.credentials.multibase import MultibaseError, decode_public_multikey
+from generator.credentials.proof import ProofFormatError, add_proof, parse_proof, signature_matches
+
+VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+REGISTRY_ID = "urn:xcert:key-registry"
+REGISTRY_TYPE = "XcertKeyRegistry"
+ORG_URN = "urn:xcert:organization:"
+REGISTRY_FILE = Path("keys") / "registry.json"
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
+
+
+def fingerprint(public_key_multibase: str) -> str:
+    """SHA-256 of the raw 32-byte public key, hex in groups of four: what people compare."""
+    digest = hashlib.sha256(decode_public_multikey(public_key_multibase)).hexdigest()
+    return " ".join(digest[i : i + 4] for i in range(0, len(digest), 4))
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    """One organization key and its window."""
+
+    key_id: str
+    organization: str
+    public_key_multibase: str
+    valid_from: str
+    valid_until: str | None = None
+    revoked_at: str | None = None
+    revocation_reason: str | None = None
+
+    def problem_at(self, created: dt.datetime) -> str | None:
+        """None when the key could sign at `created`, else the verdict code saying why not."""
+        if self.revoked_at is not None and created >= parse_timestamp(self.revoked_at):
+            return "key-revoked-before-issue"
+        if created < parse_timestamp(self.valid_from):
+            return "key-not-valid-at-issue"
+        if self.valid_until is not None and created >= parse_timestamp(self.valid_until):
+            return "key-not-valid-at-issue"
+        return None
+
+    @property
+    def active(self) -> bool:
+        return self.valid_until is None and self.revoked_at is None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.key_id,
+            "publicKeyMultibase": self.public_key_multibase,
+            "validFrom": self.valid_from,
+        }
+        if self.valid_until is not None:
+            out["validUntil"] = self.valid_until
+        if self.revoked_at is not None:
+            out["revokedAt"] = self.revoked_at
+            out["revocationReason"] = self.revocation_reason or ""
+        return out
+
+
+@dataclass(frozen=True)
+class OrgEntry:
+    """An organization that issues records, with all its keys, past and present."""
+
+    org_id: str
+    name: str
+    keys: tuple[KeyEntry, ...]
+    demo: bool = False
+
+    @property
+    def current_key(self) -> KeyEntry | None:
+        active = [k for k in self.keys if k.active]
+        return active[-1] if active else None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.org_id, "name": self.name}
+        if self.demo:
+            out["demo"] = True
+        out["keys"] = [k.to_json() for k in self.keys]
+        return out
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The registry's content; `signed_document` turns it into the published credential."""
+
+    version: int
+    updated: str
+    root_public_key_multibase: str
+    root_name: str
+    organizations: tuple[OrgEntry, ...] = ()
+    demo: bool = False
+
+    def __post_init__(self) -> None:
+        if self.version < 1:
+            raise RegistryError("the registry version starts at 1")
+        ids = [o.org_id for o in self.organizations]
+        if len(ids) != len(set(ids)):
+            raise RegistryError("an organization appears twice in the registry")
+        keys = [k.public_key_multibase for o in self.organizations for k in o.keys]
+        if len(keys) != len(set(keys)) or self.root_public_key_multibase in keys:
+            raise RegistryError("a public key appears twice in the registry")
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.root_public_key_multibase)
+
+    def organization(self, org_id: str) -> OrgEntry | None:
+        return next((o for o in self.organizations if o.org_id == org_id), None)
+
+    def key_by_multibase(self, multibase: str) -> KeyEntry | None:
+        for org in self.organizations:
+            for key in org.keys:
+                if key.public_key_multibase == multibase:
+                    return key
+        return None
+
+    def key_by_id(self, key_id: str) -> KeyEntry | None:
+        for org in self.organizations:
+            for key in org.keys:
+                if key_id in (key.key_id, key.public_key_multibase):
+                    return key
+        return None
+
+    def unsigned_document(self) -> dict[str, Any]:
+        root = f"did:key:{self.root_public_key_multibase}"
+        subject: dict[str, Any] = {
+            "id": REGISTRY_ID,
+            "type": REGISTRY_TYPE,
+            "version": self.version,
+            "demo": self.demo,
+            "root": {
+                "publicKeyMultibase": self.root_public_key_multibase,
+                "name": self.root_name,
+                "fingerprint": self.fingerprint,
+            },
+            "organizations": [o.to_json() for o in self.organizations],
+        }
+        return {
+            "@context": [VC_CONTEXT],
+            "id": REGISTRY_ID,
+            "type": ["VerifiableCredential", REGISTRY_TYPE],
+            "issuer": {"id": root, "name": self.root_name},
+            "validFrom": self.updated,
+            "credentialSubject": subject,
+        }
+
+    def signed_document(self, root: Signer) -> dict[str, Any]:
+        if root.public_key_multibase != self.root_public_key_multibase:
+            raise RegistryError("the registry must be signed by its own root key")
+        return add_proof(self.unsigned_document(), signer=root, created=self.updated)
+
+    # Changes: each returns the next version.
+
+    def _next(self, *, at: dt.datetime, organizations: tuple[OrgEntry, ...]) -> Registry:
+        return replace(
+            self, version=self.version + 1, updated=format_utc(at), organizations=organizations
+        )
+
+    def with_organization(
+        self, *, org_id: str, name: str, key: Signer, at: dt.datetime, demo: bool = False
+    ) -> Registry:
+        if not SLUG.match(org_id):
+            raise RegistryError(f"{org_id!r} is not an organization id (a slug like acme-edu)")
+        if self.organization(org_id) is not None:
+            raise RegistryError(f"organization {org_id!r} is in the registry already")
+        entry = KeyEntry(key.key_id, org_id, key.public_key_multibase, format_utc(at))
+        org = OrgEntry(org_id, name, (entry,), demo=demo)
+        return self._next(at=at, organizations=(*self.organizations, org))
+
+    def with_rotation(self, *, org_id: str, key: Signer, at: dt.datetime) -> Registry:
+        org = self.organization(org_id)
+        if org is None:
+            raise RegistryError(f"organization {org_id!r} is not in the registry")
+        stamp = format_utc(at)
+        keys = tuple(replace(k, valid_until=stamp) if k.active else k for k in org.keys)
+        keys += (KeyEntry(key.key_id, org_id, key.public_key_multibase, stamp),)
+        return self._replace_org(replace(org, keys=keys), at=at)
+
+    def with_revocation(
+        self, *, key_id: str, at: dt.datetime, reason: str, now: dt.datetime
+    ) -> Registry:
+        key = self.key_by_id(key_id)
+        if key is None:
+            raise RegistryError(f"no key {key_id!r} in the registry")
+        if key.revoked_at is not None:
+            raise RegistryError(f"key {key.key_id} was revoked already at {key.revoked_at}")
+        if not reason.strip():
+            raise RegistryError("a key revocation needs a reason")
+        org = self.organization(key.organization)
+        assert org is not None
+        revoked = replace(key, revoked_at=format_utc(at), revocation_reason=reason.strip())
+        keys = tuple(revoked if k == key else k for k in org.keys)
+        return self._replace_org(replace(org, keys=keys), at=now)
+
+    def _replace_org(self, org: OrgEntry, *, at: dt.datetime) -> Registry:
+        orgs = tuple(org if o.org_id == org.org_id else o for o in self.organizations)
+        return self._next(at=at, organizations=orgs)
+
+    def next_key_id(self, org_id: str) -> str:
+        org = self.organization(org_id)
+        return f"{org_id}-{len(org.keys) + 1 if org else 1}"
+
+
+def registry_from_document(doc: Any) -> Registry:
+    """Check the registry credential's form and root signature; raises RegistryError."""
+    try:
+        if not isinstance(doc, dict) or not has_type(doc, REGISTRY_TYPE):
+            raise RegistryError("not a key registry")
+        parsed = parse_proof(doc)
+        subject = doc["credentialSubject"]
+        root = subject["root"]["publicKeyMultibase"]
+        if parsed.public_key_multibase != root or doc["issuer"]["id"] != f"did:key:{root}":
+            raise RegistryError("the registry is not signed by the root key it names")
+        if not signature_matches(parsed):
+            raise RegistryError("the registry's signature does not match (altered?)")
+        if subject["root"].get("fingerprint") != fingerprint(root):
+            raise RegistryError("the registry's root fingerprint is not its root key's")
+        orgs = []
+        for o in subject["organizations"]:
+            keys = tuple(
+                KeyEntry(
+                    key_id=str(k["id"]),
+                    organization=str(o["id"]),
+                    public_key_multibase=_multikey(k["publicKeyMultibase"]),
+                    valid_from=checked_timestamp(k["validFrom"]),
+                    valid_until=checked_timestamp(k["validUntil"]) if "validUntil" in k else None,
+                    revoked_at=checked_timestamp(k["revokedAt"]) if "revokedAt" in k else None,
+                    revocation_reason=str(k.get("revocationReason", ""))
+                    if "revokedAt" in k
+                    else None,
+                )
+                for k in o["keys"]
+            )
+            orgs.append(OrgEntry(str(o["id"]), str(o["name"]), keys, demo=bool(o.get("demo"))))
+        version = subject["version"]
+        if not is_json_integer(version):
+            raise RegistryError("the registry version is not an integer")
+        return Registry(
+            version=int(version),
+            updated=checked_timestamp(doc["validFrom"]),
+            root_public_key_multibase=root,
+            root_name=str(subject["root"]["name"]),
+            organizations=tuple(orgs),
+            demo=bool(subject.get("demo")),
+        )
+    except ProofFormatError as e:
+        raise RegistryError(f"the registry's proof is malformed: {e}") from e
+    except (KeyError, TypeError, ValueError, MultibaseError) as e:
+        raise RegistryError(f"the registry is malformed: {e}") from e
+
+
+def _multikey(value: Any) -> str:
+    decode_public_multikey(value)
+    return str(value)
+
+
+def load_registry(path: Path) -> Registry:
+    try:
+        return registry_from_document(parse_json(path.read_bytes()))
+    except FileNotFoundError as e:
+        raise RegistryError(
+            f"{path}: no key registry (run `xcert keys init-root`, or `xcert demo`)"
+        ) from e
+    except JSONTextError as e:
+        raise RegistryError(f"{path}: not JSON: {e}") from e
+    except RegistryError as e:
+        raise RegistryError(f"{path}: {e}") from e
+
+
+def save_registry(
+    path: Path, registry: Registry, *, root: Signer, previous: Registry | None
+) -> None:
+    """Sign and write the registry; its version must be above the one it replaces."""
+    if previous is not None:
+        if registry.version <= previous.version:
+            raise RegistryError(
+                f"registry version {registry.version} does not exceed the current "
+                f"version {previous.version}; a registry version never goes down"
+            )
+        if registry.root_public_key_multibase != previous.root_public_key_multibase:
+            raise RegistryError("the new registry has another root key than the current one")
+    write_atomic(path, dump_json(registry.signed_document(root)))
+
+
+@dataclass(frozen=True)
+class RootInfo:
+    """What the site footer, the verify page and the README show about the trust anchor."""
+
+    fingerprint: str
+    demo: bool
+    version: int
+
+
+def root_info(repo_root: Path) -> RootInfo | None:
+    """The root key's fingerprint from `keys/registry.json`, or None when there is no registry.
+
+    Raises RegistryError when the registry exists but does not verify.
+    """
+    path = repo_root / REGISTRY_FILE
+    if not path.exists():
+        return None
+    registry = load_registry(path)
+    return RootInfo(registry.fingerprint, registry.demo, registry.version)
+
+
+def has_type(doc: dict[str, Any], name: str) -> bool:
+    types = doc.get("type")
+    return isinstance(types, list) and name in types
+
+
+def root_fingerprint(keys_dir: Path) -> str | None:
+    """The footer's text: the root fingerprint of `keys_dir/registry.json`, marked when DEMO.
+
+    None when there is no registry; raises RegistryError when it does not verify.
+    """
+    path = keys_dir / REGISTRY_FILE.name
+    if not path.exists():
+        return None
+    registry = load_registry(path)
+    return f"{registry.fingerprint}（DEMO 演示根密钥）" if registry.demo else registry.fingerprint

@@ -1,0 +1,74 @@
+"""Revoking an issued certificate: set its bit in the organization's status list and re-sign it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.credentials._files import write_atomic
+from generator.credentials._time import is_date
+from generator.credentials.errors import KeyFileError, StatusListError
+from generator.credentials.jsontext import JSONTextError, dump_json, parse_json
+from generator.credentials.keys import Signer
+from generator.credentials.record import RecordFormatError, normalize_number, parse_record
+from generator.credentials.registry import Registry
+from generator.credentials.status import (
+    parse_status_list_id,
+    repo_status_path,
+    status_list_from_document,
+)
+
+
+@dataclass(frozen=True)
+class RevocationReport:
+    record: Path
+    status_list: Path
+    index: int
+
+
+def find_record(repo_root: Path, number: str) -> Path:
+    matches = sorted((repo_root / "certificates").glob(f"*/{normalize_number(number)}.json"))
+    if not matches:
+        raise StatusListError(f"no issued record with number {normalize_number(number)}")
+    return matches[0]
+
+
+def revoke_certificate(
+    *,
+    repo_root: Path,
+    number: str,
+    reason: str,
+    date: str,
+    signer: Signer,
+    registry: Registry,
+    now: dt.datetime,
+) -> RevocationReport:
+    if not reason.strip():
+        raise StatusListError("a revocation needs a reason")
+    if not is_date(date):
+        raise StatusListError(f"not a date: {date!r} (write 2025-03-01)")
+    path = find_record(repo_root, number)
+    try:
+        record = parse_record(parse_json(path.read_bytes()))
+    except (JSONTextError, RecordFormatError) as e:
+        raise StatusListError(f"{path}: not a readable record: {e}") from e
+    key = registry.key_by_multibase(signer.public_key_multibase)
+    if key is None or key.organization != record.organization or key.problem_at(now) is not None:
+        raise KeyFileError(
+            f"key {signer.key_id} is not a currently valid key of {record.organization}"
+        )
+    ids = parse_status_list_id(record.status_list)
+    assert ids is not None  # parse_record checked it
+    list_path = repo_status_path(repo_root, *ids)
+    try:
+        current = status_list_from_document(parse_json(list_path.read_bytes()), registry=registry)
+    except (FileNotFoundError, JSONTextError) as e:
+        raise StatusListError(f"{list_path}: cannot read the status list: {e}") from e
+    updated = current.with_revocation(
+        index=record.status_index, date=date, reason=reason.strip(), at=now
+    )
+    org = registry.organization(record.organization)
+    assert org is not None
+    write_atomic(list_path, dump_json(updated.signed_document(signer=signer, issuer_name=org.name)))
+    return RevocationReport(path, list_path, record.status_index)

@@ -1,0 +1,247 @@
+// The verify page (/verify/): loads the key registry and status lists from this site, then judges
+// a record given as a file, as pasted text, by certificate number + name, or by a verify link
+// (#r=<hash>). Every fetch is same-origin; after loading, files and pasted text verify offline.
+
+import { ed25519Engine, forceEngine } from './crypto.js';
+import { recordHash } from './record.js';
+import { registryFromDocument, statusListFromDocument, TrustError, verificationResult } from './verify.js';
+
+const ROOT = new URL('../../', import.meta.url); // the site root (this file is assets/verify/app.js)
+const site = (path) => new URL(path, ROOT);
+
+const TITLES = {
+  valid: '✔ 有效',
+  'not-a-record': '✘ 不是证书记录',
+  malformed: '✘ 文件格式不对',
+  altered: '✘ 签名不符：内容被改动',
+  'unknown-key': '✘ 签发密钥未知',
+  'key-revoked-before-issue': '✘ 签发密钥在签发前已被吊销',
+  'key-not-valid-at-issue': '✘ 签发时密钥不在有效期内',
+  'certificate-revoked': '✘ 证书已撤销',
+  'not-yet-valid': '⚠ 证书尚未生效',
+  'status-unavailable': '⚠ 无法确认撤销状态',
+  'not-found': '✘ 未找到记录',
+  'no-trust': '✘ 无法核验',
+};
+const SHOW_DETAILS = new Set(['valid', 'certificate-revoked', 'not-yet-valid']);
+
+async function fetchBytes(url) {
+  const response = await fetch(url, { cache: 'no-cache' });
+  if (!response.ok) {
+    const e = new Error(`${response.status} ${url}`);
+    e.status = response.status;
+    throw e;
+  }
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function fetchJson(url) {
+  return JSON.parse(new TextDecoder().decode(await fetchBytes(url)));
+}
+
+/** Registry, status lists and catalogue, verified once per page load. */
+async function loadTrust() {
+  const registry = await registryFromDocument(await fetchJson(site('keys/registry.json')));
+  const seenKey = `xcert-registry-max:${registry.fingerprint}`;
+  const seen = Number(localStorage.getItem(seenKey) || 0);
+  if (registry.version < seen) {
+    throw new TrustError(`密钥登记册版本 ${registry.version} 低于此前见过的版本 ${seen}：可能是被替换的旧副本。`);
+  }
+  localStorage.setItem(seenKey, String(registry.version));
+  const lists = new Map();
+  const load = async (path) => {
+    try {
+      const list = await statusListFromDocument(await fetchJson(site(path)), registry);
+      lists.set(list.listId, list);
+    } catch (e) {
+      if (e.status !== 404) lists.set(`path:${path}`, e);
+    }
+  };
+  let index = { statusLists: [] };
+  try {
+    index = await fetchJson(site('status/index.json'));
+  } catch {
+    /* no list published yet */
+  }
+  await Promise.all(index.statusLists.map(load));
+  let catalogue = { certificates: {} };
+  try {
+    catalogue = await fetchJson(site('verify/catalogue.json'));
+  } catch {
+    /* the verdict does not need it; links and names fall back to the record */
+  }
+  const statusList = async (listId) => {
+    if (lists.has(listId)) return lists.get(listId);
+    const m = /^urn:xcert:status:([a-z0-9-]+):([0-9]+)$/.exec(listId);
+    const path = m ? `status/${m[1]}/${m[2]}.json` : null;
+    if (path && lists.has(`path:${path}`)) throw lists.get(`path:${path}`);
+    if (path && !index.statusLists.includes(path)) {
+      await load(path); // a list published after this page loaded
+      if (lists.has(listId)) return lists.get(listId);
+      if (lists.has(`path:${path}`)) throw lists.get(`path:${path}`);
+    }
+    const e = new TrustError(`no status list ${listId}`);
+    e.missing = true;
+    throw e;
+  };
+  await ed25519Engine();
+  return { registry, statusList, catalogue };
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') node.className = v;
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c);
+  return node;
+}
+
+function details(res, trust) {
+  const r = res.record;
+  const cat = trust.catalogue.certificates[r.certificate];
+  const org = trust.registry.organizations.get(r.organization);
+  const rows = [
+    ['持证人', r.holder],
+    ['证书', cat ? el('a', { href: site(`certificates/${r.certificate}/`).href }, cat.name) : r.certificateName],
+    ['等级', r.level],
+  ];
+  if (cat && cat.standard) {
+    rows.push(['职业技能等级标准', el('a', { href: site(`standards/${cat.standard}/`).href }, cat.standardName || cat.standard)]);
+  }
+  rows.push(['发证机构', org ? org.name : r.issuerName]);
+  rows.push(['发证日期', r.issueDate]);
+  rows.push(['证书编号', r.number]);
+  if (r.examDate) rows.push(['考试日期', r.examDate]);
+  if (r.examSite) rows.push(['考点', r.examSite]);
+  if (r.nationalIdMasked) rows.push(['身份证号（部分隐去）', r.nationalIdMasked]);
+  rows.push(['签发密钥', res.key ? res.key.keyId : '']);
+  const table = el('dl', { class: 'xv-details' });
+  for (const [k, v] of rows) table.append(el('dt', {}, k), el('dd', {}, v));
+  return table;
+}
+
+function show(res, trust, started) {
+  const box = document.getElementById('xv-result');
+  box.replaceChildren();
+  box.className = `xv-result xv-${res.verdict === 'valid' ? 'ok' : SHOW_DETAILS.has(res.verdict) || res.verdict === 'status-unavailable' ? 'warn' : 'bad'}`;
+  box.append(el('p', { class: 'xv-title' }, TITLES[res.verdict] || res.verdict));
+  box.append(el('p', { class: 'xv-message' }, res.message));
+  const demo = trust && res.record && (trust.registry.demo || trust.registry.organizations.get(res.record.organization)?.demo);
+  if (demo) box.append(el('p', { class: 'xv-demo-flag' }, '演示数据（DEMO）：由演示密钥签发，不是真实证书。'));
+  if (trust && res.record && SHOW_DETAILS.has(res.verdict)) box.append(details(res, trust));
+  box.dataset.reason = res.reason;
+  box.dataset.ms = String((performance.now() - started).toFixed(1));
+  box.dataset.verdict = res.verdict; // set last: tests wait for it
+  box.hidden = false;
+}
+
+function main() {
+  const root = document.getElementById('xcert-verify');
+  if (!root || root.dataset.ready) return;
+  root.dataset.ready = '1';
+  const params = new URLSearchParams(location.search);
+  if (params.get('engine') === 'noble') forceEngine('noble');
+  const trustBox = document.getElementById('xv-trust');
+  const trustReady = loadTrust().then(
+    (trust) => {
+      const reg = trust.registry;
+      trustBox.replaceChildren(
+        el('span', {}, `密钥登记册第 ${reg.version} 版，根密钥指纹：`),
+        el('code', { id: 'xv-fingerprint' }, reg.fingerprint),
+      );
+      if (reg.demo) {
+        trustBox.append(el('strong', { class: 'xv-demo-flag' }, '　本站当前使用演示（DEMO）根密钥，所有记录均为演示数据。'));
+        showDemo();
+      }
+      return trust;
+    },
+    (e) => {
+      trustBox.textContent = `无法载入本站的密钥登记册，不能核验：${e.message}`;
+      return null;
+    },
+  );
+
+  async function judge(getBytes) {
+    const started = performance.now();
+    const trust = await trustReady;
+    if (!trust) {
+      show({ verdict: 'no-trust', reason: 'no-registry', message: trustBox.textContent }, null, started);
+      return;
+    }
+    let bytes;
+    try {
+      bytes = await getBytes();
+    } catch (e) {
+      const message = e.status === 404
+        ? '未找到与该编号和姓名对应的记录。请核对证书编号和姓名（姓名须与证书上一致）。'
+        : `无法取得记录：${e.message}`;
+      show({ verdict: 'not-found', reason: e.status === 404 ? 'not-found' : 'fetch-failed', message }, trust, started);
+      return;
+    }
+    show(await verificationResult(bytes, trust), trust, started);
+  }
+  const byHash = (hash) => judge(() => fetchBytes(site(`r/${hash}.json`)));
+
+  const file = document.getElementById('xv-file');
+  file.addEventListener('change', () => {
+    const chosen = file.files[0];
+    file.value = ''; // so that choosing the same file again is judged again
+    if (chosen) judge(async () => new Uint8Array(await chosen.arrayBuffer()));
+  });
+  const drop = document.getElementById('xv-drop');
+  drop.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    drop.classList.add('xv-over');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('xv-over'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('xv-over');
+    const f = e.dataTransfer.files[0];
+    if (f) judge(async () => new Uint8Array(await f.arrayBuffer()));
+  });
+  document.getElementById('xv-text-go').addEventListener('click', () => {
+    const text = document.getElementById('xv-text').value;
+    judge(async () => new TextEncoder().encode(text));
+  });
+  document.getElementById('xv-lookup').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const number = document.getElementById('xv-number').value;
+    const name = document.getElementById('xv-name').value;
+    byHash(await recordHash(number, name));
+  });
+
+  async function showDemo() {
+    const panel = document.getElementById('xv-demo');
+    let index;
+    try {
+      index = await fetchJson(site('verify/demo/index.json'));
+    } catch {
+      return;
+    }
+    const labels = { 'valid.json': '有效的样例', 'altered.json': '被改动过的样例', 'revoked.json': '已撤销的样例' };
+    const buttons = el('p', {});
+    for (const name of index.samples) {
+      const b = el('button', { type: 'button', class: 'md-button' }, labels[name] || name);
+      b.addEventListener('click', () => judge(() => fetchBytes(site(`verify/demo/${name}`))));
+      const a = el('a', { href: site(`verify/demo/${name}`).href, download: name }, '下载');
+      buttons.append(b, ' ', a, '　');
+    }
+    panel.append(buttons);
+    panel.hidden = false;
+  }
+
+  const fromLink = () => {
+    const m = /^#r=([0-9a-f]{32})$/.exec(location.hash) || /^([0-9a-f]{32})$/.exec(params.get('r') || '');
+    if (m) byHash(m[1]);
+  };
+  window.addEventListener('hashchange', fromLink);
+  fromLink();
+}
+
+// Material for MkDocs with instant navigation swaps page content without reloading scripts.
+if (window.document$ && typeof window.document$.subscribe === 'function') window.document$.subscribe(main);
+else if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', main);
+else main();

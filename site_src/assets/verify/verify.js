@@ -1,0 +1,302 @@
+// Verdicts on a certificate record, in the browser. Mirrors generator/credentials/verify.py
+// (and proof.py, registry.py, status.py): same checks, same order, same reason codes and words.
+
+import { canonicalBytes, JcsError } from './jcs.js';
+import { ed25519Verify, sha256, hex } from './crypto.js';
+import { decodeBase58btc, decodeBase64url, decodePublicMultikey, MultibaseError } from './multibase.js';
+import {
+  hasType,
+  isDate,
+  isObject,
+  isRecord,
+  isTimestamp,
+  ORG_URN,
+  parseRecord,
+  parseStatusListId,
+  RecordFormatError,
+  timestampMs,
+} from './record.js';
+
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+const DID_KEY = /^did:key:(z6Mk[1-9A-HJ-NP-Za-km-z]+)#(z6Mk[1-9A-HJ-NP-Za-km-z]+)$/;
+
+export const MESSAGES = {
+  valid: '有效：记录真实、未被改动，签发密钥在签发时有效，证书未被撤销。',
+  'not-object': '这不是证书记录文件：内容不是一个 JSON 对象。',
+  'not-credential': '这不是证书记录文件：它不是本站签发的职业技能等级证书记录。',
+  'invalid-json': '文件已损坏或不是 JSON 文本，无法核验。',
+  malformed: '文件格式不对（{detail}），无法作为证书记录核验。',
+  'key-not-in-registry': '签发密钥不在本站的密钥登记册中，无法确认签发机构。',
+  'key-of-other-organization': '签发密钥不属于记录上写明的签发机构。',
+  'signature-mismatch': '签名不符：记录内容在签发后被改动过，或签名是伪造的。',
+  'key-revoked-before-issue': '签发所用的密钥在签发之前（{revoked_at}）已被吊销，原因：{why}。此记录不可信。',
+  'key-not-valid-at-issue': '签发时间（{created}）不在该密钥的有效期内，此记录不可信。',
+  'certificate-revoked': '证书已被撤销：撤销日期 {date}，原因：{why}。',
+  'not-yet-valid': '证书尚未生效：生效时间为 {valid_from}。',
+  'status-list-missing': '无法取得撤销状态列表，不能确认证书是否已被撤销。',
+  'status-list-invalid': '撤销状态列表无法核验（{detail}），不能确认证书是否已被撤销。',
+};
+
+export const DETAILS = {
+  'no-proof': '没有签名',
+  'unsupported-proof': '签名类型不是 eddsa-jcs-2022',
+  'bad-proof-purpose': '签名用途不对',
+  'bad-verification-method': '签名密钥写法不对',
+  'bad-created': '签名时间缺失或写法不对',
+  'bad-proof-value': '签名值写法不对',
+  'bad-context': '@context 不对',
+  'bad-issuer': '签发机构写法不对',
+  'bad-valid-from': '生效时间缺失或写法不对',
+  'bad-subject': '证书信息缺项或写法不对',
+  'bad-status-entry': '撤销状态条目不对',
+  'not-canonical': '含有无法规范化的数值或字符',
+};
+
+class ProofFormatError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export class TrustError extends Error {}
+
+function result(verdict, reason, params = {}, extra = {}, template = null) {
+  const message = MESSAGES[template ?? reason].replace(/\{(\w+)\}/g, (_, k) => String(params[k]));
+  return { verdict, reason, message, ...extra };
+}
+
+function malformed(code) {
+  return result('malformed', code, { detail: DETAILS[code] }, {}, 'malformed');
+}
+
+/** Check an eddsa-jcs-2022 proof's form and split the secured document (proof.parse_proof). */
+export function parseProof(secured, purpose = 'assertionMethod') {
+  const proof = secured.proof;
+  if (!isObject(proof)) throw new ProofFormatError('no-proof', 'no proof');
+  if (proof.type !== 'DataIntegrityProof' || proof.cryptosuite !== 'eddsa-jcs-2022') {
+    throw new ProofFormatError('unsupported-proof', 'not eddsa-jcs-2022');
+  }
+  if (proof.proofPurpose !== purpose) throw new ProofFormatError('bad-proof-purpose', 'purpose');
+  const m = typeof proof.verificationMethod === 'string' ? DID_KEY.exec(proof.verificationMethod) : null;
+  if (m === null || m[1] !== m[2]) throw new ProofFormatError('bad-verification-method', 'not did:key');
+  if (!isTimestamp(proof.created)) throw new ProofFormatError('bad-created', 'created');
+  let publicKey;
+  let signature;
+  try {
+    publicKey = decodePublicMultikey(m[1]);
+    signature = typeof proof.proofValue === 'string' ? decodeBase58btc(proof.proofValue) : new Uint8Array();
+  } catch (e) {
+    if (e instanceof MultibaseError) throw new ProofFormatError('bad-proof-value', e.message);
+    throw e;
+  }
+  if (signature.length !== 64) throw new ProofFormatError('bad-proof-value', 'not 64 bytes');
+  const config = { ...proof };
+  delete config.proofValue;
+  const unsecured = { ...secured };
+  delete unsecured.proof;
+  if ('@context' in config) {
+    const ctx = Array.isArray(config['@context']) ? config['@context'] : [config['@context']];
+    const docCtx = Array.isArray(unsecured['@context']) ? unsecured['@context'] : [unsecured['@context']];
+    if (JSON.stringify(docCtx.slice(0, ctx.length)) !== JSON.stringify(ctx)) {
+      throw new ProofFormatError('bad-context', '@context');
+    }
+    unsecured['@context'] = config['@context'];
+  }
+  return { publicKeyMultibase: m[1], publicKey, signature, created: proof.created, config, unsecured };
+}
+
+/** SHA-256(JCS(proof config)) || SHA-256(JCS(document)), then Ed25519 (proof.signature_matches). */
+export async function signatureMatches(parsed) {
+  const configHash = await sha256(canonicalBytes(parsed.config));
+  const docHash = await sha256(canonicalBytes(parsed.unsecured));
+  const message = new Uint8Array(64);
+  message.set(configHash, 0);
+  message.set(docHash, 32);
+  return ed25519Verify(parsed.publicKey, parsed.signature, message);
+}
+
+// --- the key registry (registry.py) ---
+
+function keyProblemAt(key, createdMs) {
+  if (key.revokedAt !== null && createdMs >= timestampMs(key.revokedAt)) return 'key-revoked-before-issue';
+  if (createdMs < timestampMs(key.validFrom)) return 'key-not-valid-at-issue';
+  if (key.validUntil !== null && createdMs >= timestampMs(key.validUntil)) return 'key-not-valid-at-issue';
+  return null;
+}
+
+export async function fingerprint(publicKeyMultibase) {
+  const digest = hex(await sha256(decodePublicMultikey(publicKeyMultibase)));
+  return digest.match(/.{4}/g).join(' ');
+}
+
+function stamp(v) {
+  if (!isTimestamp(v)) throw new TrustError('bad timestamp');
+  return v;
+}
+
+/** Check the registry credential and its root signature; returns the registry or throws. */
+export async function registryFromDocument(doc) {
+  if (!isObject(doc) || !hasType(doc, 'XcertKeyRegistry')) throw new TrustError('not a key registry');
+  let parsed;
+  try {
+    parsed = parseProof(doc);
+  } catch (e) {
+    throw new TrustError(`the registry's proof is malformed: ${e.message}`);
+  }
+  try {
+    const subject = doc.credentialSubject;
+    const root = subject.root.publicKeyMultibase;
+    if (parsed.publicKeyMultibase !== root || doc.issuer.id !== `did:key:${root}`) {
+      throw new TrustError('the registry is not signed by the root key it names');
+    }
+    if (!(await signatureMatches(parsed))) throw new TrustError("the registry's signature does not match");
+    const fp = await fingerprint(root);
+    if (subject.root.fingerprint !== fp) throw new TrustError("the root fingerprint is not its root key's");
+    if (!Number.isInteger(subject.version)) throw new TrustError('the registry version is not an integer');
+    const keys = new Map();
+    const orgs = new Map();
+    for (const o of subject.organizations) {
+      const org = { id: String(o.id), name: String(o.name), demo: Boolean(o.demo) };
+      orgs.set(org.id, org);
+      for (const k of o.keys) {
+        decodePublicMultikey(k.publicKeyMultibase);
+        keys.set(k.publicKeyMultibase, {
+          keyId: String(k.id),
+          organization: org.id,
+          validFrom: stamp(k.validFrom),
+          validUntil: 'validUntil' in k ? stamp(k.validUntil) : null,
+          revokedAt: 'revokedAt' in k ? stamp(k.revokedAt) : null,
+          revocationReason: 'revokedAt' in k ? String(k.revocationReason ?? '') : null,
+        });
+      }
+    }
+    stamp(doc.validFrom);
+    return {
+      version: subject.version,
+      demo: Boolean(subject.demo),
+      rootName: String(subject.root.name),
+      fingerprint: fp,
+      organizations: orgs,
+      keys,
+    };
+  } catch (e) {
+    if (e instanceof TrustError) throw e;
+    throw new TrustError(`the registry is malformed: ${e.message}`);
+  }
+}
+
+// --- status lists (status.py) ---
+
+async function gunzip(bytes) {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** Check a status list credential against the registry; returns {listId, org, bits, revocations}. */
+export async function statusListFromDocument(doc, registry) {
+  if (!isObject(doc) || !hasType(doc, 'BitstringStatusListCredential')) {
+    throw new TrustError('not a status list credential');
+  }
+  const ids = parseStatusListId(doc.id);
+  if (ids === null) throw new TrustError('bad status list id');
+  try {
+    if (doc.issuer.id !== ORG_URN + ids.org) throw new TrustError('issuer is not the list organization');
+    let parsed;
+    try {
+      parsed = parseProof(doc);
+    } catch (e) {
+      throw new TrustError(`the status list's proof is malformed: ${e.message}`);
+    }
+    const key = registry.keys.get(parsed.publicKeyMultibase);
+    if (!key || key.organization !== ids.org) throw new TrustError('not signed by a key of its organization');
+    if (keyProblemAt(key, timestampMs(parsed.created)) !== null) throw new TrustError('key not valid');
+    if (!(await signatureMatches(parsed))) throw new TrustError("the status list's signature does not match");
+    const subject = doc.credentialSubject;
+    if (subject.statusPurpose !== 'revocation') throw new TrustError('purpose is not revocation');
+    let bits;
+    try {
+      bits = await gunzip(decodeBase64url(subject.encodedList));
+    } catch (e) {
+      throw new TrustError('the encoded list is not gzip in base64url');
+    }
+    const revocations = new Map();
+    for (const r of subject.revocations ?? []) {
+      if (!Number.isInteger(r.index) || !isDate(r.date)) throw new TrustError('bad revocation entry');
+      revocations.set(r.index, { index: r.index, date: r.date, reason: String(r.reason) });
+    }
+    stamp(doc.validFrom);
+    return { listId: doc.id, org: ids.org, bits, revocations };
+  } catch (e) {
+    if (e instanceof TrustError) throw e;
+    throw new TrustError(`the status list is malformed: ${e.message}`);
+  }
+}
+
+// --- the verdict (verify.py) ---
+
+/**
+ * trust = {registry, statusList(listId) -> list | throws TrustError (missing: e.missing = true)}
+ * Returns {verdict, reason, message, record?, key?, revocation?}; never throws for bad input.
+ */
+export async function verificationResult(bytes, trust, nowMs = Date.now()) {
+  let doc;
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    doc = JSON.parse(text);
+  } catch {
+    return result('malformed', 'invalid-json');
+  }
+  if (!isObject(doc)) return result('not-a-record', 'not-object');
+  if (!isRecord(doc)) return result('not-a-record', 'not-credential');
+  let parsed;
+  let record;
+  try {
+    parsed = parseProof(doc);
+    record = parseRecord(doc);
+  } catch (e) {
+    if (e instanceof ProofFormatError || e instanceof RecordFormatError) return malformed(e.code);
+    throw e;
+  }
+  const key = trust.registry.keys.get(parsed.publicKeyMultibase);
+  if (!key) return result('unknown-key', 'key-not-in-registry', {}, { record });
+  if (key.organization !== record.organization) {
+    return result('unknown-key', 'key-of-other-organization', {}, { record, key });
+  }
+  try {
+    if (!(await signatureMatches(parsed))) return result('altered', 'signature-mismatch', {}, { record, key });
+  } catch (e) {
+    if (e instanceof JcsError) return malformed('not-canonical');
+    throw e;
+  }
+  const createdMs = timestampMs(parsed.created);
+  const problem = keyProblemAt(key, createdMs);
+  if (problem === 'key-revoked-before-issue') {
+    return result(problem, problem, { revoked_at: key.revokedAt, why: key.revocationReason }, { record, key });
+  }
+  if (problem === 'key-not-valid-at-issue') {
+    return result(problem, problem, { created: parsed.created }, { record, key });
+  }
+  let status;
+  try {
+    status = await trust.statusList(record.statusList);
+    if (record.statusIndex >= status.bits.length * 8) throw new TrustError('index outside the list');
+  } catch (e) {
+    if (e.missing) return result('status-unavailable', 'status-list-missing', {}, { record, key });
+    return result('status-unavailable', 'status-list-invalid', { detail: '列表签名或格式不对' }, { record, key });
+  }
+  const i = record.statusIndex;
+  if (status.bits[i >> 3] & (0x80 >> (i & 7))) {
+    const rev = status.revocations.get(i) ?? null;
+    return result(
+      'certificate-revoked',
+      'certificate-revoked',
+      { date: rev ? rev.date : '不详', why: rev ? rev.reason : '不详' },
+      { record, key, revocation: rev },
+    );
+  }
+  if (timestampMs(record.validFrom) > nowMs || createdMs > nowMs + CLOCK_SKEW_MS) {
+    return result('not-yet-valid', 'not-yet-valid', { valid_from: record.validFrom }, { record, key });
+  }
+  return result('valid', 'valid', {}, { record, key });
+}

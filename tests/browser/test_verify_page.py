@@ -1,0 +1,178 @@
+"""The verify page in real Chromium gives the same verdict as `xcert verify` on every record of the
+agreement suite, with WebCrypto and with the vendored noble fallback; it fetches nothing but
+same-origin files and keeps working offline once loaded."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "credentials"))
+
+from _scenarios import AGREEMENT, catalogue, t  # noqa: E402
+
+from generator.credentials.publish import publish_records  # noqa: E402
+from generator.credentials.record import record_hash  # noqa: E402
+from generator.credentials.verify import Trust, verification_result  # noqa: E402
+
+pytestmark = pytest.mark.browser
+EXPECTED = json.loads((AGREEMENT / "expected.json").read_text(encoding="utf-8"))
+PUBLISHED = ("valid", "valid-current-key", "certificate-revoked")
+
+
+@pytest.fixture(scope="module")
+def verify_site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built site, with the agreement suite's registry, status list and three records."""
+    site = tmp_path_factory.mktemp("verify-site") / "site"
+    shutil.copytree(built_site, site)
+    repo = tmp_path_factory.mktemp("verify-repo")
+    shutil.copytree(AGREEMENT / "repo", repo, dirs_exist_ok=True)
+    for case in PUBLISHED:
+        data = (AGREEMENT / "cases" / f"{case}.json").read_bytes()
+        number = json.loads(data)["credentialSubject"]["certificateNumber"]
+        (repo / "certificates" / "acme" / f"{number}.json").write_bytes(data)
+    publish_records(repo_root=repo, site_dir=site, catalogue=catalogue(), workers=1)
+    return site
+
+
+@pytest.fixture(scope="module")
+def base(verify_site: Path, serve) -> str:  # type: ignore[no-untyped-def]
+    return serve(verify_site)
+
+
+def python_result(case: str):  # type: ignore[no-untyped-def]
+    trust = Trust.from_repo(AGREEMENT / "repo")
+    return verification_result(
+        (AGREEMENT / "cases" / f"{case}.json").read_bytes(),
+        trust=trust,
+        now=t("2026-01-01T00:00:00"),
+    )
+
+
+def open_page(page, base: str, query: str = "") -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base}/verify/{query}")
+    page.wait_for_selector("#xv-fingerprint")
+
+
+def verdict(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    page.wait_for_selector("#xv-result[data-verdict]")
+    box = page.locator("#xv-result")
+    return {
+        "verdict": box.get_attribute("data-verdict"),
+        "reason": box.get_attribute("data-reason"),
+        "message": page.inner_text("#xv-result .xv-message"),
+        "ms": box.get_attribute("data-ms"),
+    }
+
+
+def reset(page) -> None:  # type: ignore[no-untyped-def]
+    page.evaluate("document.getElementById('xv-result').removeAttribute('data-verdict')")
+
+
+@pytest.mark.parametrize("engine", ["", "?engine=noble"], ids=["webcrypto", "noble"])
+def test_page_and_cli_agree_on_every_case(page, base: str, engine: str) -> None:  # type: ignore[no-untyped-def]
+    open_page(page, base, engine)
+    disagreements = {}
+    for case in sorted(EXPECTED):
+        reset(page)
+        page.set_input_files("#xv-file", str(AGREEMENT / "cases" / f"{case}.json"))
+        got = verdict(page)
+        py = python_result(case)
+        want = {"verdict": py.verdict.value, "reason": py.reason, "message": py.message}
+        if {k: got[k] for k in want} != want:
+            disagreements[case] = (got, want)
+    assert disagreements == {}
+
+
+def test_valid_verdict_shows_what_the_certificate_is(page, base: str) -> None:  # type: ignore[no-untyped-def]
+    open_page(page, base)
+    page.set_input_files("#xv-file", str(AGREEMENT / "cases" / "valid.json"))
+    assert verdict(page)["verdict"] == "valid"
+    text = page.inner_text("#xv-result")
+    for shown in (
+        "张三",
+        "Web 前端开发职业技能等级证书",
+        "中级",
+        "示例培训评价组织 ACME",
+        "2024-03-01",
+        "ACME-2024-000000",
+        "3201**********1234",
+    ):
+        assert shown in text
+    links = page.eval_on_selector_all(
+        "#xv-result a", "els => els.map(e => new URL(e.href).pathname)"
+    )
+    assert links == ["/certificates/web-frontend/", "/standards/web-frontend/"]
+    assert page.request.get(f"{base}/certificates/web-frontend/").ok
+
+
+def test_pasted_text(page, base: str) -> None:  # type: ignore[no-untyped-def]
+    open_page(page, base)
+    page.fill(
+        "#xv-text", (AGREEMENT / "cases" / "altered-subject.json").read_text(encoding="utf-8")
+    )
+    page.click("#xv-text-go")
+    assert verdict(page)["verdict"] == "altered"
+
+
+def test_number_and_name_find_the_record(page, base: str) -> None:  # type: ignore[no-untyped-def]
+    open_page(page, base)
+    page.fill("#xv-number", " acme-2024-000003")
+    page.fill("#xv-name", "买买提•艾力")  # another middle dot than the record's
+    page.click("#xv-lookup button")
+    assert verdict(page)["verdict"] == "valid"
+    reset(page)
+    page.fill("#xv-name", "买买提")
+    page.click("#xv-lookup button")
+    assert verdict(page)["verdict"] == "not-found"
+
+
+def test_verify_link_opens_the_record(page, base: str) -> None:  # type: ignore[no-untyped-def]
+    h = record_hash(number="ACME-2024-000005", name="王五")
+    page.goto(f"{base}/verify/#r={h}")
+    got = verdict(page)
+    assert (got["verdict"], got["message"]) == (
+        "certificate-revoked",
+        "证书已被撤销：撤销日期 2024-08-15，原因：考试违规。",
+    )
+
+
+def test_only_same_origin_requests_and_offline_after_load(page, base: str) -> None:  # type: ignore[no-untyped-def]
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    open_page(page, base)
+    page.wait_for_load_state("networkidle")
+    page.context.set_offline(True)
+    for case in ("valid", "certificate-revoked", "key-revoked-before-issue"):
+        reset(page)
+        page.set_input_files("#xv-file", str(AGREEMENT / "cases" / f"{case}.json"))
+        assert verdict(page)["verdict"] == EXPECTED[case]["verdict"]
+    page.context.set_offline(False)
+    foreign = [u for u in requests if not u.startswith(base) and not u.startswith("data:")]
+    assert foreign == []
+
+
+def test_a_registry_older_than_one_seen_before_is_refused(page, base: str) -> None:  # type: ignore[no-untyped-def]
+    open_page(page, base)
+    fingerprint = page.inner_text("#xv-fingerprint")
+    page.evaluate(f"localStorage.setItem('xcert-registry-max:{fingerprint}', '99')")
+    page.reload()
+    page.wait_for_function(
+        "document.getElementById('xv-trust').textContent.includes('低于此前见过的版本')"
+    )
+    page.set_input_files("#xv-file", str(AGREEMENT / "cases" / "valid.json"))
+    assert verdict(page)["verdict"] == "no-trust"
+
+
+def test_drop_to_verdict_is_fast(page, base: str) -> None:  # type: ignore[no-untyped-def]
+    open_page(page, base)
+    times = []
+    for _ in range(10):
+        reset(page)
+        page.set_input_files("#xv-file", str(AGREEMENT / "cases" / "valid.json"))
+        times.append(float(verdict(page)["ms"]))
+    assert sorted(times)[5] < 100, times  # the median, against the 100 ms target

@@ -1,0 +1,1 @@
+"""Tests of issued certificates (generator/credentials)."""

@@ -1,0 +1,292 @@
+"""Fixed keys and a fixed clock for credential tests, and the agreement suite's records.
+
+`build_agreement(dest)` writes a small repository (`repo/keys/registry.json`, the status list of
+organization `acme`), one file per case under `cases/`, and `expected.json` (case → verdict,
+reason). Everything is deterministic (Ed25519 signatures are), so the files under
+tests/assets/credentials/agreement/ are golden: regenerate them with
+`python tests/credentials/generate_assets.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.credentials._time import UTC, format_utc
+from generator.credentials.jsontext import dump_json
+from generator.credentials.keys import Signer
+from generator.credentials.proof import add_proof
+from generator.credentials.record import build_record
+from generator.credentials.registry import KeyEntry, OrgEntry, Registry
+from generator.credentials.status import StatusList, status_entry
+
+ASSETS = Path(__file__).resolve().parents[1] / "assets" / "credentials"
+AGREEMENT = ASSETS / "agreement"
+REGENERATE = "python tests/credentials/generate_assets.py"
+
+
+def t(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def test_signer(name: str) -> Signer:
+    """A key from a fixed seed: for tests only, never for real records."""
+    return Signer.from_seed(hashlib.sha256(f"xcert test key {name}".encode()).digest(), key_id=name)
+
+
+test_signer.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
+
+
+ROOT = test_signer("root")
+A1, A2, A3 = test_signer("acme-1"), test_signer("acme-2"), test_signer("acme-3")
+B1 = test_signer("beta-1")
+ROGUE = test_signer("rogue-1")
+ACME_NAME = "示例培训评价组织 ACME"
+BETA_NAME = "示例培训评价组织 BETA"
+
+
+@dataclass
+class FakeCertificate:
+    id: str
+    name: str
+    organization: str
+    levels: tuple[str, ...]
+    standard: str | None = None
+    short_name: str = ""
+
+
+@dataclass
+class FakeNamed:
+    id: str
+    name: str
+
+
+@dataclass
+class FakeCatalogue:
+    """The parts of generator.validate's Catalogue that credentials use."""
+
+    certificates: dict[str, FakeCertificate] = field(default_factory=dict)
+    organizations: dict[str, FakeNamed] = field(default_factory=dict)
+    standards: dict[str, FakeNamed] = field(default_factory=dict)
+
+
+def catalogue() -> FakeCatalogue:
+    return FakeCatalogue(
+        certificates={
+            "web-frontend": FakeCertificate(
+                "web-frontend",
+                "Web 前端开发职业技能等级证书",
+                "acme",
+                ("初级", "中级", "高级"),
+                "web-frontend",
+            ),
+            "big-data": FakeCertificate(
+                "big-data", "大数据应用开发职业技能等级证书", "beta", ("中级",)
+            ),
+        },
+        organizations={"acme": FakeNamed("acme", ACME_NAME), "beta": FakeNamed("beta", BETA_NAME)},
+        standards={"web-frontend": FakeNamed("web-frontend", "Web 前端开发职业技能等级标准")},
+    )
+
+
+def registry() -> Registry:
+    """acme: key 1 retired 2024-06-01; key 2 compromised, revoked at 2024-09-01; key 3 current."""
+    acme = OrgEntry(
+        "acme",
+        ACME_NAME,
+        (
+            KeyEntry(
+                "acme-1",
+                "acme",
+                A1.public_key_multibase,
+                "2024-01-01T00:00:00Z",
+                "2024-06-01T00:00:00Z",
+            ),
+            KeyEntry(
+                "acme-2",
+                "acme",
+                A2.public_key_multibase,
+                "2024-06-01T00:00:00Z",
+                "2024-09-01T00:00:00Z",
+                "2024-09-01T00:00:00Z",
+                "私钥泄露",
+            ),
+            KeyEntry("acme-3", "acme", A3.public_key_multibase, "2024-09-01T00:00:00Z"),
+        ),
+    )
+    beta = OrgEntry(
+        "beta",
+        BETA_NAME,
+        (KeyEntry("beta-1", "beta", B1.public_key_multibase, "2024-01-01T00:00:00Z"),),
+    )
+    return Registry(
+        4, "2024-09-01T00:00:00Z", ROOT.public_key_multibase, "测试根密钥", (acme, beta)
+    )
+
+
+def record(
+    *,
+    signer: Signer,
+    created: str,
+    index: int,
+    name: str = "张三",
+    level: str = "中级",
+    number: str | None = None,
+    issue_date: dt.date = dt.date(2024, 3, 1),
+    org: str = "acme",
+    list_number: int = 1,
+    tweak: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    doc = build_record(
+        organization=org,
+        issuer_name=ACME_NAME if org == "acme" else BETA_NAME,
+        holder=name,
+        certificate="web-frontend",
+        certificate_name="Web 前端开发职业技能等级证书",
+        level=level,
+        number=number or f"ACME-2024-{index:06d}",
+        issue_date=issue_date,
+        status=status_entry(org, list_number, index),
+        exam_date=dt.date(2024, 2, 20),
+        exam_site="示例考点",
+        national_id_masked="3201**********1234",
+    )
+    for path, value in (tweak or {}).items():
+        target = doc
+        *head, last = path.split(".")
+        for part in head:
+            target = target[part]
+        target[last] = value
+    return add_proof(doc, signer=signer, created=created)
+
+
+def status_list() -> StatusList:
+    empty = StatusList.empty(org="acme", number=1, updated="2024-03-01T00:00:00Z")
+    return empty.with_revocation(
+        index=5, date="2024-08-15", reason="考试违规", at=t("2024-08-01T00:00:00")
+    )
+
+
+def _bytes(doc: Any) -> bytes:
+    return dump_json(doc)
+
+
+def cases() -> dict[str, tuple[bytes, str, str]]:
+    """case name → (file bytes, expected verdict, expected reason)."""
+    valid = record(signer=A2, created="2024-07-01T00:00:00Z", index=0)
+    altered_subject = json.loads(json.dumps(valid))
+    altered_subject["credentialSubject"]["level"] = "高级"
+    altered_proof = json.loads(json.dumps(valid))
+    pv = altered_proof["proof"]["proofValue"]
+    altered_proof["proof"]["proofValue"] = pv[:20] + ("A" if pv[20] != "A" else "B") + pv[21:]
+    wrong_key = record(signer=B1, created="2024-07-01T00:00:00Z", index=0)
+    wrong_key["proof"]["verificationMethod"] = (
+        f"did:key:{A2.public_key_multibase}#{A2.public_key_multibase}"
+    )
+    no_proof = {k: v for k, v in valid.items() if k != "proof"}
+    w3c = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential", "AlumniCredential"],
+        "issuer": "https://vc.example/issuers/5678",
+        "credentialSubject": {"alumniOf": "The School of Examples"},
+    }
+    out: dict[str, tuple[bytes, str, str]] = {
+        "valid": (_bytes(valid), "valid", "valid"),
+        "valid-with-bom": (b"\xef\xbb\xbf" + _bytes(valid), "valid", "valid"),
+        "altered-subject": (_bytes(altered_subject), "altered", "signature-mismatch"),
+        "altered-proof": (_bytes(altered_proof), "altered", "signature-mismatch"),
+        "wrong-key": (_bytes(wrong_key), "altered", "signature-mismatch"),
+        "no-proof": (_bytes(no_proof), "malformed", "no-proof"),
+        "malformed-json": (_bytes(valid)[:200], "malformed", "invalid-json"),
+        "not-utf8": (_bytes(valid).decode().encode("gb18030"), "malformed", "invalid-json"),
+        "non-credential-json": (b'{"hello": "world"}\n', "not-a-record", "not-credential"),
+        "json-array": (b"[1, 2, 3]\n", "not-a-record", "not-object"),
+        "other-credential": (_bytes(w3c), "not-a-record", "not-credential"),
+    }
+    # Signed cases: name → (signer, created, record() arguments, verdict, reason or same).
+    signed: dict[str, tuple[Signer, str, dict[str, Any], str, str]] = {
+        "valid-old-key-after-rotation": (A1, "2024-03-01", {"index": 1}, "valid", ""),
+        "valid-key-revoked-after-issue": (
+            A2,
+            "2024-08-31T23:59:59",
+            {"index": 2, "name": "李四"},
+            "valid",
+            "",
+        ),
+        "valid-current-key": (A3, "2024-10-01", {"index": 3, "name": "买买提·艾力"}, "valid", ""),
+        "unknown-key": (ROGUE, "2024-07-01", {"index": 0}, "unknown-key", "key-not-in-registry"),
+        "key-of-other-organization": (
+            B1,
+            "2024-07-01",
+            {"index": 0},
+            "unknown-key",
+            "key-of-other-organization",
+        ),
+        "key-revoked-before-issue": (
+            A2,
+            "2024-09-01",
+            {"index": 4},
+            "key-revoked-before-issue",
+            "",
+        ),
+        "key-retired-before-issue": (A1, "2024-07-01", {"index": 6}, "key-not-valid-at-issue", ""),
+        "certificate-revoked": (
+            A2,
+            "2024-07-01",
+            {"index": 5, "name": "王五"},
+            "certificate-revoked",
+            "",
+        ),
+        "not-yet-valid": (
+            A3,
+            "2024-10-01",
+            {"index": 7, "issue_date": dt.date(2999, 1, 1)},
+            "not-yet-valid",
+            "",
+        ),
+        "status-list-missing": (
+            A3,
+            "2024-10-01",
+            {"index": 0, "list_number": 2},
+            "status-unavailable",
+            "status-list-missing",
+        ),
+        "bad-level": (A3, "2024-10-01", {"index": 8, "level": "特级"}, "malformed", "bad-subject"),
+        "bad-date": (
+            A3,
+            "2024-10-01",
+            {"index": 8, "tweak": {"credentialSubject.issueDate": "2024-02-30"}},
+            "malformed",
+            "bad-subject",
+        ),
+    }
+    for name, (signer, when, kwargs, verdict, reason) in signed.items():
+        created = format_utc(t(when if "T" in when else f"{when}T00:00:00"))
+        doc = record(signer=signer, created=created, **kwargs)
+        out[name] = (_bytes(doc), verdict, reason or verdict)
+    return out
+
+
+def build_agreement(dest: Path) -> None:
+    reg = registry()
+    (dest / "repo" / "keys").mkdir(parents=True, exist_ok=True)
+    (dest / "repo" / "keys" / "registry.json").write_bytes(dump_json(reg.signed_document(ROOT)))
+    status_dir = dest / "repo" / "certificates" / "acme" / "status"
+    status_dir.mkdir(parents=True, exist_ok=True)
+    (status_dir / "1.json").write_bytes(
+        dump_json(status_list().signed_document(signer=A2, issuer_name=ACME_NAME))
+    )
+    (dest / "cases").mkdir(parents=True, exist_ok=True)
+    expected = {}
+    for name, (data, verdict, reason) in cases().items():
+        (dest / "cases" / f"{name}.json").write_bytes(data)
+        expected[name] = {"verdict": verdict, "reason": reason}
+    (dest / "expected.json").write_bytes(dump_json(expected))
+
+
+__all__ = ["AGREEMENT", "REGENERATE", "build_agreement", "catalogue", "format_utc", "registry", "t"]
