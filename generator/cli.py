@@ -11,7 +11,7 @@ from generator.errors import CatalogueErrors, UsageError, XcertError
 
 # One module per command under generator/commands/; each defines `add_parser(subparsers)`
 # and `run(args) -> int`.
-COMMANDS = ("check", "build", "serve", "keys", "issue", "revoke", "verify")
+COMMANDS = ("check", "build", "serve", "keys", "issue", "revoke", "verify", "demo", "new", "diff")
 
 
 def _parser() -> argparse.ArgumentParser:

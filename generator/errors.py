@@ -50,6 +50,10 @@ class ValidationError(LocatedError):
     """The YAML is well-formed but a value is wrong (type, enumeration, reference, date, slug)."""
 
 
+class CatalogueWarning(LocatedError):
+    """A finding that does not stop a build (a policy the data misses); an error under --strict."""
+
+
 class CatalogueErrors(XcertError):
     """Every error found in one validation run, reported together."""
 

@@ -24,7 +24,12 @@ class Standing(str, Enum):
 @dataclass(frozen=True)
 class StandingResult:
     standing: Standing
-    notice: Notice | None = None
+    notice: Notice | None = None  # the notice the standing follows from
+
+    @property
+    def since(self) -> Notice | None:
+        """For 已确认 and 已退出: the notice that decided it (its date is the date shown)."""
+        return self.notice if self.standing in (Standing.CONFIRMED, Standing.WITHDRAWN) else None
 
     @property
     def css(self) -> str:
@@ -34,13 +39,18 @@ class StandingResult:
         }[self.standing]
 
 
+_DECISIONS = {NoticeKind.EXIT: Standing.WITHDRAWN, NoticeKind.CONFIRMATION: Standing.CONFIRMED}
+
+
 def standing(cat: Catalogue, kind: str, entity_id: str, today: dt.date) -> StandingResult:
     """`kind` is the Concerns attribute: 'certificates' or 'organizations'."""
     notices = [n for n in cat.notices_about(kind, entity_id) if n.date <= today or n.period]
-    for wanted, result in ((NoticeKind.EXIT, Standing.WITHDRAWN), (NoticeKind.CONFIRMATION, Standing.CONFIRMED)):
-        found = [n for n in notices if n.kind is wanted and n.date <= today]
-        if found:
-            return StandingResult(result, found[0])
+    # The newest decision in force wins, so an entity confirmed again after an exit is confirmed;
+    # on the same day an exit outranks a confirmation.
+    decisions = [n for n in notices if n.kind in _DECISIONS and n.date <= today]
+    if decisions:
+        latest = max(decisions, key=lambda n: (n.date, n.kind is NoticeKind.EXIT))
+        return StandingResult(_DECISIONS[latest.kind], latest)
     announcements = [n for n in notices if n.kind is NoticeKind.ANNOUNCEMENT and n.period]
     if announcements:
         latest = announcements[0]

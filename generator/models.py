@@ -209,6 +209,7 @@ class Certificate:
     fees: tuple[Fee, ...] = ()
     fee_exception: FeeException | None = None
     outcomes: tuple[Outcome, ...] = ()
+    keywords: tuple[str, ...] = ()
 
     def fee_for(self, level: Level) -> Fee | None:
         """The declared fee for one level: a level's own fee wins over an all-levels fee."""
@@ -294,6 +295,19 @@ class Period:
         if today > self.end:
             return PeriodStatus.CLOSED
         return PeriodStatus.OPEN
+
+    def note(self, today: dt.date) -> str:
+        """What is left of the period, counted in calendar days with today included.
+
+        site_src/assets/xcert.js (`periodNote`) words it the same way in the reader's browser.
+        """
+        status = self.status(today)
+        if status is PeriodStatus.UPCOMING:
+            return f"{(self.start - today).days} 天后开始"
+        if status is PeriodStatus.OPEN:
+            left = (self.end - today).days + 1
+            return "今天截止" if left == 1 else f"剩 {left} 天"
+        return ""
 
 
 @dataclass(frozen=True)

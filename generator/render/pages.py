@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator import lifecycle
+from generator import lifecycle, workdays
 from generator.models import Catalogue, EducationLevel, Level
 from generator.render import escape
 
@@ -59,6 +59,7 @@ def _environment() -> jinja2.Environment:
     env.filters["batch"] = lambda n: BATCH_NAMES.get(n, f"第{n}批")
     env.filters["fm"] = lambda d: Markup(escape.front_matter(d))
     env.filters["cn_date"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
+    env.filters["working_days"] = lambda p: workdays.working_days_or_none(p.start, p.end)
     return env
 
 
@@ -132,4 +133,7 @@ def render_pages(cat: Catalogue, *, today: dt.date) -> list[Page]:
     pages.append(r.render("notices_index.md.j2", "notices/index.md"))
     pages += [r.render("notice.md.j2", f"notices/{n.id}.md", n=n)
               for n in sorted(cat.notices.values(), key=lambda n: n.id)]
+    from generator.render.feeds import feed_pages
+
+    pages += feed_pages(cat)
     return pages

@@ -5,7 +5,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.errors import CatalogueErrors, CatalogueWarning, LocatedError, Location, ValidationError
+from generator.errors import (
+    CatalogueErrors,
+    CatalogueWarning,
+    LocatedError,
+    Location,
+    ValidationError,
+)
 from generator.load import LocatedDict, load_yaml_file
 from generator.models import Catalogue
 from generator.validate import construct, policy, references, schema

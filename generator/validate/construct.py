@@ -116,6 +116,7 @@ class _Builder:
             field_note=d.get("field_note", ""), standard=d.get("standard"),
             name_restored=self.restored(d), exam=self.exam(d, forms), summary=d.get("summary", ""),
             source=self.source(d), fees=self.fees(d), outcomes=self.outcomes(d),
+            keywords=tuple(d.get("keywords", ())),
             fee_exception=m.FeeException(**d["fee_exception"]) if "fee_exception" in d else None)
 
     @staticmethod

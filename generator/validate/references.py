@@ -1,14 +1,14 @@
 """Cross-reference checks: every id an entity names must exist."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from generator.errors import LocatedError, ValidationError
 from generator.models import Catalogue
 from generator.validate import fees
 
 
-def _missing(ids: Iterable[str], known: dict[str, object], what: str, entity: object,
+def _missing(ids: Iterable[str], known: Mapping[str, object], what: str, entity: object,
              field: str) -> list[LocatedError]:
     out: list[LocatedError] = []
     for i, ref in enumerate(ids):
@@ -19,7 +19,7 @@ def _missing(ids: Iterable[str], known: dict[str, object], what: str, entity: ob
     return out
 
 
-def _one(ref: str | None, known: dict[str, object], what: str, entity: object,
+def _one(ref: str | None, known: Mapping[str, object], what: str, entity: object,
          field: str) -> list[LocatedError]:
     if ref is None or ref in known:
         return []

@@ -1,0 +1,92 @@
+"""Follow the notices: an Atom feed (feedgen) and an iCalendar file of 公示 periods (icalendar).
+
+Both are written into the docs tree beside the notices index (notices/feed.xml,
+notices/periods.ics). They hold no build time: every timestamp comes from the notices
+themselves, so two builds of the same catalogue give the same bytes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import icalendar
+from feedgen.feed import FeedGenerator
+
+from generator import workdays
+from generator.models import Catalogue, Notice
+from generator.render.pages import Page
+
+FEED_PATH = "notices/feed.xml"
+CALENDAR_PATH = "notices/periods.ics"
+SITE_NAME = "1+X 证书公开目录"
+_BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def _moment(day: dt.date) -> dt.datetime:
+    """Midnight in Beijing: notices are dated by the Beijing calendar."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=_BEIJING)
+
+
+def _period_text(n: Notice) -> str:
+    assert n.period is not None
+    p = n.period
+    days = workdays.working_days_or_none(p.start, p.end)
+    counted = f"，{days} 个工作日" if days is not None else ""
+    return f"公示期：{p.start.isoformat()} 至 {p.end.isoformat()}（{(p.end - p.start).days + 1} 个自然日{counted}）"
+
+
+def atom_feed(cat: Catalogue) -> bytes:
+    """Every notice, newest first; entry links are relative to the feed (notices/<id>/)."""
+    notices = cat.notices_newest_first()
+    fg = FeedGenerator()
+    fg.id("urn:xcert:notices")
+    fg.title(f"{SITE_NAME}：公示公告与通知")
+    fg.subtitle("1+X 证书制度试点的公示公告与通知")
+    fg.author({"name": SITE_NAME})
+    fg.link(href="feed.xml", rel="self", type="application/atom+xml")
+    fg.link(href="./", rel="alternate", type="text/html")
+    fg.language("zh-CN")
+    fg.updated(_moment(notices[0].date) if notices else _moment(dt.date(2019, 1, 1)))
+    for n in notices:
+        e = fg.add_entry(order="append")
+        e.id(f"urn:xcert:notice:{n.id}")
+        e.title(f"{n.title}（{n.doc_number}）" if n.doc_number else n.title)
+        e.link(href=f"{n.id}/", rel="alternate", type="text/html")
+        e.author({"name": n.issuer})
+        e.published(_moment(n.date))
+        e.updated(_moment(n.date))
+        e.category(term=n.kind.value)
+        e.summary("\n\n".join([n.summary] + ([_period_text(n)] if n.period else [])))
+    return bytes(fg.atom_str(pretty=True))
+
+
+def period_calendar(cat: Catalogue) -> bytes:
+    """One all-day event per notice period: it opens on the first day and closes after the last."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", f"-//xcert//{SITE_NAME}//ZH")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"{SITE_NAME}：公示期")
+    with_period = sorted((n for n in cat.notices.values() if n.period), key=lambda n: (n.period.start, n.id))  # type: ignore[union-attr]
+    for n in with_period:
+        assert n.period is not None
+        ev = icalendar.Event()
+        ev.add("uid", f"{n.id}@xcert.notices")
+        ev.add("dtstamp", _moment(n.date).astimezone(dt.UTC))
+        ev.add("dtstart", n.period.start)
+        ev.add("dtend", n.period.end + dt.timedelta(days=1))  # DTEND of an all-day event is exclusive
+        ev.add("summary", f"{n.kind.value}：{n.title}")
+        lines = [_period_text(n), f"发布单位：{n.issuer}"]
+        if n.doc_number:
+            lines.append(f"文号：{n.doc_number}")
+        lines.append(f"详情：本站 notices/{n.id}/")
+        ev.add("description", "\n".join(lines))
+        ev.add("categories", [n.kind.value])
+        ev.add("transp", "TRANSPARENT")
+        cal.add_component(ev)
+    return bytes(cal.to_ical())
+
+
+def feed_pages(cat: Catalogue) -> list[Page]:
+    return [Page(FEED_PATH, atom_feed(cat).decode("utf-8")),
+            Page(CALENDAR_PATH, period_calendar(cat).decode("utf-8"))]
