@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.credentials.publish import publish_records
+from generator.credentials.registry import root_fingerprint
 from generator.errors import BuildError
+from generator.models import Catalogue
 from generator.render.api import render_api
 from generator.render.pages import render_pages
 from generator.site.html import build_html
@@ -37,21 +40,15 @@ class BuildReport:
 
 def _extra(root: Path) -> dict[str, Any]:
     """Values the theme shows on every page (the key registry's root fingerprint)."""
-    try:
-        from generator.credentials.registry import root_fingerprint
-    except ImportError:
-        return {}
     fingerprint = root_fingerprint(root / "keys")
     return {"root_fingerprint": fingerprint} if fingerprint else {}
 
 
-def _publish_records(root: Path, site: Path) -> int:
-    try:
-        from generator.credentials.publish import publish_records
-    except ImportError:
-        return 0
-    report = publish_records(repo_root=root, site_dir=site)
-    return int(getattr(report, "records", 0))
+def _publish_records(root: Path, site: Path, cat: Catalogue) -> int:
+    """Verify every issued record against the key registry and publish it; a forged or altered
+    record stops the build (PublishError lists them all)."""
+    report = publish_records(repo_root=root, site_dir=site, catalogue=cat)
+    return report.records
 
 
 def build_site(opts: BuildOptions) -> BuildReport:
@@ -68,7 +65,7 @@ def build_site(opts: BuildOptions) -> BuildReport:
             build_html(config, epoch=epoch)
             site = work / "site"
             indexed = index_site(site)
-            records = _publish_records(root, site)
+            records = _publish_records(root, site, cat)
             replace_dir(site, out)
         except OSError as e:
             if e.errno == errno.ENOSPC:

@@ -4,6 +4,8 @@ const ui = new window.PagefindUI({
   element: "#xcert-search",
   showSubResults: true,
   showImages: false,
+  // Short pages (a notice found by its 文号) should not sink below long ones.
+  ranking: { pageLength: 0.3 },
   bundlePath: new URL("../pagefind/", import.meta.url).pathname,
   translations: { placeholder: "搜索证书、组织、标准、公告", zero_results: "没有找到与“[SEARCH_TERM]”相关的结果" },
   processTerm(term) {
