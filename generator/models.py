@@ -1,6 +1,7 @@
 """Typed models of the catalogue: what every later stage works with, checked on construction."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
@@ -199,7 +200,8 @@ class Certificate:
     levels: tuple[Level, ...]
     field: str
     location: Location
-    where: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
+    # `field` is a model attribute here, so the dataclasses helper is spelled out in full.
+    where: dict[str, Location] = dataclasses.field(default_factory=dict, compare=False, repr=False)
     field_note: str = ""
     standard: str | None = None
     name_restored: NameRestoration | None = None
@@ -215,7 +217,7 @@ class Certificate:
         """The declared fee for one level: a level's own fee wins over an all-levels fee."""
         own = [f for f in self.fees if f.level is level]
         common = [f for f in self.fees if f.level is None]
-        return (own or common or [None])[0]
+        return next(iter(own or common), None)
 
 
 @dataclass(frozen=True)

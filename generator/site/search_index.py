@@ -20,7 +20,7 @@ def index_site(site: Path) -> int:
     """Write site/pagefind/; returns the number of pages indexed."""
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--force-language", "zh", "--silent"]
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+        result = subprocess.run(command, check=False, capture_output=True, text=True, timeout=1800)
     except (OSError, subprocess.TimeoutExpired) as e:
         raise BuildError(f"Pagefind could not run: {e}") from e
     if result.returncode != 0:

@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from generator import models as m
 from generator.errors import LocatedError, Location, ValidationError
 from generator.load import LocatedDict, LocatedList
-from generator import models as m
 
 
 def where(d: LocatedDict) -> dict[str, Location]:
