@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -384,10 +385,18 @@ class Catalogue:
     def certificates_of(self, organization_id: str) -> list[Certificate]:
         return [c for c in self.certificates.values() if c.organization == organization_id]
 
+    @functools.cached_property
+    def _notices_by_entity(self) -> dict[tuple[str, str], list[Notice]]:
+        index: dict[tuple[str, str], list[Notice]] = {}
+        for n in self.notices_newest_first():
+            for kind in ("organizations", "certificates", "standards"):
+                for entity_id in dict.fromkeys(getattr(n.concerns, kind)):
+                    index.setdefault((kind, entity_id), []).append(n)
+        return index
+
     def notices_about(self, kind: str, entity_id: str) -> list[Notice]:
         """Notices that name the entity, newest first."""
-        found = [n for n in self.notices.values() if entity_id in getattr(n.concerns, kind)]
-        return sorted(found, key=lambda n: (n.date, n.id), reverse=True)
+        return list(self._notices_by_entity.get((kind, entity_id), ()))
 
     def notices_newest_first(self) -> list[Notice]:
         return sorted(self.notices.values(), key=lambda n: (n.date, n.id), reverse=True)

@@ -1,8 +1,10 @@
 """A YAML loader that keeps the line and column of every value and refuses what PyYAML lets pass.
 
 PyYAML silently keeps the last of two duplicate keys and happily expands alias bombs; catalogue
-files are written by many hands through pull requests, so both are errors here. Anchors and
-aliases are refused outright: no catalogue file needs them.
+files are written by many hands through pull requests, so both are errors here. Aliases are
+refused outright (no catalogue file needs them): the converter meets an aliased node a second
+time and stops, before anything is expanded. Parsing uses libyaml where PyYAML was built with it
+(about five times faster than the pure-Python parser); the checks are the same either way.
 """
 from __future__ import annotations
 
@@ -51,7 +53,7 @@ class _NoAliasComposer(Composer):
         return super().compose_node(parent, index)
 
 
-class _Loader(Reader, Scanner, Parser, _NoAliasComposer, SafeConstructor, Resolver):
+class _PyLoader(Reader, Scanner, Parser, _NoAliasComposer, SafeConstructor, Resolver):
     def __init__(self, stream: str) -> None:
         Reader.__init__(self, stream)
         Scanner.__init__(self)
@@ -61,6 +63,20 @@ class _Loader(Reader, Scanner, Parser, _NoAliasComposer, SafeConstructor, Resolv
         Resolver.__init__(self)
 
 
+try:
+    from yaml._yaml import CParser
+except ImportError:  # PyYAML built without libyaml
+    _Loader: type = _PyLoader
+else:
+    class _CLoader(CParser, SafeConstructor, Resolver):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+    _Loader = _CLoader
+
+
 def _loc(path: str, node: Node) -> Location:
     return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -68,13 +84,19 @@ def _loc(path: str, node: Node) -> Location:
 class _Converter:
     """Turns a composed node tree into Located values, checking depth, size and duplicate keys."""
 
-    def __init__(self, path: str, loader: _Loader) -> None:
+    def __init__(self, path: str, loader: Any) -> None:
         self.path = path
         self.loader = loader
         self.count = 0
+        self.seen: set[int] = set()
 
     def convert(self, node: Node, depth: int = 0) -> Any:
         self.count += 1
+        # A node met twice is an alias (*name) of an anchored one; stop before expanding it.
+        if id(node) in self.seen:
+            raise LoadError("anchors and aliases (&name, *name) are not allowed in catalogue files; "
+                            "the value anchored here is used again", location=_loc(self.path, node))
+        self.seen.add(id(node))
         if depth > MAX_DEPTH:
             raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", location=_loc(self.path, node))
         if self.count > MAX_NODES:

@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
@@ -89,8 +90,31 @@ def _message(error: SchemaError) -> str:
     return error.message
 
 
+@cache
+def _fast(kind: str) -> Callable[[Any], Any]:
+    """The same schema compiled to Python code: about ten times faster on valid files.
+
+    It only decides valid or not; any file it rejects goes through jsonschema, which finds every
+    error and its location. The schemas use no keyword outside what both implement (draft 7 and
+    2020-12 agree on all of them), and tests check both give the same verdict.
+    """
+    schema = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    schema.pop("$schema", None)
+    return fastjsonschema.compile(schema)
+
+
+def _valid_fast(kind: str, data: Any) -> bool:
+    try:
+        _fast(kind)(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
 def check(kind: str, data: Any, file: str) -> list[ValidationError]:
     """Every schema error in one file, sorted by position."""
+    if _valid_fast(kind, data):
+        return []
     errors: list[ValidationError] = []
     for error in validator(kind).iter_errors(data):
         path = list(error.absolute_path)
