@@ -161,7 +161,7 @@ def stage_worker(root: Path, work: Path, today: str, keep_tree: bool) -> dict[st
 
     if hasattr(site_build, "_publish_records"):
         t = time.perf_counter()
-        site_build._publish_records(root, work / "site")
+        site_build._publish_records(root, work / "site", cat)
         times["records"] = time.perf_counter() - t
     docs = work / "docs"
     md = sum(1 for _ in docs.rglob("*.md"))

@@ -20,7 +20,7 @@ API_VERSION = 1
 
 
 def _dump(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _notice_ref(n: Notice) -> dict[str, Any]:

@@ -11,8 +11,11 @@ import re
 
 import yaml
 
-# Characters Python-Markdown treats as syntax when inline; backslash escapes neutralise them.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+# Characters that are Markdown syntax anywhere in a line (emphasis, code, links, attribute lists,
+# table cells), and those that are syntax only where a value starts a line (headings, lists,
+# rules). Escaping only these keeps pages cheap to convert: every escape is a pattern match.
+_MD_INLINE = re.compile(r"([\\`*_{}\[\]|])")
+_MD_LINE_START = re.compile(r"^(?:([#+\-=])|(\d+)\.)")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:", "/", "./", "../", "#")
 _INLINE_LINK = re.compile(r"(\]\()\s*([^\s()]*(?:\([^)]*\)[^\s()]*)*)")
 _REF_LINK = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*)(\S+)", re.MULTILINE)
@@ -20,9 +23,16 @@ _REF_LINK = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*)(\S+)", re.MULTILINE)
 
 def text(value: object) -> str:
     """Plain text for inline Markdown: HTML-escaped, Markdown syntax escaped, one line."""
-    s = html.escape(str(value), quote=False)
-    s = _MD_SPECIAL.sub(r"\\\1", s)
-    return " ".join(s.split())
+    s = " ".join(html.escape(str(value), quote=False).split())
+    s = _MD_INLINE.sub(r"\\\1", s)
+    return _MD_LINE_START.sub(_escape_line_start, s)
+
+
+def _escape_line_start(m: re.Match[str]) -> str:
+    if m.group(2):
+        return f"{m.group(2)}\\."
+    # Python-Markdown has no backslash escape for "="; an entity reads the same.
+    return "&#61;" if m.group(1) == "=" else f"\\{m.group(1)}"
 
 
 def cell(value: object) -> str:

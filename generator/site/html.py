@@ -37,3 +37,10 @@ def build_html(config_file: Path, *, epoch: int) -> None:
         raise BuildError(f"mkdocs failed:\n{detail}") from e
     finally:
         log.removeHandler(handler)
+    _drop_source_maps(config_file.parent / "site")
+
+
+def _drop_source_maps(site: Path) -> None:
+    """Material ships source maps for its bundles: 1.3 MB that only a debugger reads."""
+    for path in sorted(site.glob("assets/**/*.map")):
+        path.unlink()
