@@ -40,6 +40,17 @@ def cell(value: object) -> str:
     return text(value)
 
 
+# Pagefind decodes every entity of a filter value and its UI writes the value into the search
+# page as HTML, so escaping cannot protect it: the characters HTML needs become their fullwidth
+# forms, which read the same in a filter label.
+_FACET = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇"})
+
+
+def facet(value: object) -> str:
+    """A search filter value that no HTML parser can read as markup."""
+    return str(value).translate(_FACET)
+
+
 def attr(value: object) -> str:
     """Text for an HTML attribute value in a template-written tag."""
     return html.escape(str(value), quote=True)

@@ -53,6 +53,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True)
     env.filters["md"] = lambda v: Markup(escape.markdown(v))
     env.filters["h"] = lambda v: Markup(escape.attr(v))
+    env.filters["facet"] = escape.facet
     env.filters["slug"] = _slug
     env.filters["extract"] = lambda key, mapping: mapping[key]
     env.filters["zip"] = lambda a, b: list(zip(a, b))

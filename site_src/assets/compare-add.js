@@ -39,8 +39,10 @@ if (results) {
   const pattern = /\/certificates\/([a-z0-9-]+)\/$/;
   const decorate = () => {
     for (const link of results.querySelectorAll("a.pagefind-ui__result-link")) {
-      const match = pattern.exec(new URL(link.href, window.location.href).pathname);
-      if (!match || link.parentElement.querySelector(".xcert-compare-add")) continue;
+      const url = new URL(link.href, window.location.href);
+      const match = pattern.exec(url.pathname);
+      // One button per certificate: not on its sub-results (links to #headings on the same page).
+      if (!match || url.hash || link.parentElement.querySelector(".xcert-compare-add")) continue;
       const button = document.createElement("button");
       button.type = "button";
       button.className = "xcert-compare-add";

@@ -107,7 +107,10 @@ function draw() {
     remove.className = "xcert-compare-remove";
     remove.textContent = "移除";
     remove.setAttribute("aria-label", `从对比中移除${c.short_name}`);
-    remove.addEventListener("click", () => setSelection(chosen.filter((x) => x !== c.id)));
+    remove.addEventListener("click", () => {
+      setSelection(chosen.filter((x) => x !== c.id));
+      input.focus(); // the button is gone with the old table: keep keyboard users in the picker
+    });
     th.append(" ", remove);
     head.append(th);
   }

@@ -13,6 +13,9 @@ const ui = new window.PagefindUI({
   },
 });
 
+// Pagefind names its input only by a title, which screen readers may skip: give it a label.
+document.querySelector("#xcert-search .pagefind-ui__search-input")?.setAttribute("aria-label", "搜索证书、组织、标准、公告");
+
 const query = new URLSearchParams(window.location.search).get("q");
 if (query) {
   ui.triggerSearch(query);
