@@ -89,3 +89,12 @@ def test_notice_status_depends_on_the_today_option(tmp_path: Path) -> None:
     assert run_xcert("build", "--root", str(root), "--out", str(out), "--today", "2019-12-28").returncode == 0
     page = (out / "notices" / "2019-341-third-batch-announcement" / "index.html").read_text(encoding="utf-8")
     assert ">公示中</span>" in page
+
+
+def test_a_symbolic_link_in_site_src_fails_the_build(tmp_path: Path) -> None:
+    root = copy_repo(tmp_path / "repo")
+    (root / "site_src" / "secret.md").symlink_to("/etc/hostname")
+    result = run_xcert("build", "--root", str(root), "--today", TODAY.isoformat())
+    assert result.returncode == 1
+    assert "symbolic links are not allowed in site_src/: site_src/secret.md" in result.stderr
+    assert not (root / "site").exists()

@@ -4,6 +4,14 @@ Columns (header row, Chinese or English names, any order):
 证书编号/number, 姓名/name, 证书/certificate (catalogue id), 等级/level (初级/中级/高级),
 发证日期/issue_date; optional 考试日期/exam_date, 考点/exam_site, 身份证号/national_id (masked
 before signing). Records are written to `certificates/<org>/<number>.json`.
+
+A batch is on disk whole or not at all. Records are signed into `certificates/<org>/.incoming-PID/`,
+which no reader of `certificates/*/*.json` sees; one rename then moves that folder to
+`certificates/.batch-<org>-PID/`, and from that instant every record of the batch is in
+`certificates/*/*.json`. The records are then moved one by one into `certificates/<org>/`, each
+in exactly one place at every moment. A process killed after the rename leaves its batch to be
+finished by the next `xcert issue`; one killed before it leaves only the staging folder, which
+the next `xcert issue` removes.
 """
 
 from __future__ import annotations
@@ -13,12 +21,13 @@ import json
 import os
 import re
 import shutil
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.credentials._catalogue import CatalogueLike
-from generator.credentials._csv import read_rows
+from generator.credentials._csv import CsvFormatError, read_rows
 from generator.credentials._files import write_atomic
 from generator.credentials._parallel import PARALLEL_FROM, chunks, fork_map
 from generator.credentials._time import format_utc
@@ -61,6 +70,9 @@ _DATE = re.compile(
 )
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# A cell a spreadsheet would run as a formula when the data is opened again (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@")
+_FREE_TEXT = ("name", "exam_site")
 
 
 class RowError(LocatedError):
@@ -92,7 +104,49 @@ def parse_date(text: str) -> dt.date:
     m = _DATE.match(text)
     if not m:
         raise ValueError(f"not a date: {text!r} (write 2024-06-30)")
-    return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError as e:
+        raise ValueError(f"not a real date: {text!r}") from e
+
+
+def _invisible(text: str) -> str | None:
+    """The first format character (zero-width, direction override...) in `text`, if any."""
+    return next((c for c in text if unicodedata.category(c) == "Cf"), None)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _pid(folder: Path) -> int:
+    suffix = folder.name.rsplit("-", 1)[-1]
+    return int(suffix) if suffix.isdigit() else 0
+
+
+def _move_records(committed: Path, org_dir: Path) -> None:
+    for path in sorted(committed.glob("*.json")):
+        os.replace(path, org_dir / path.name)
+    committed.rmdir()
+
+
+def finish_interrupted(repo_root: Path) -> None:
+    """Finish the batches of issuing processes that died after their commit rename, and remove
+    the staging folders of those that died before it (nothing of those batches is visible)."""
+    base = repo_root / "certificates"
+    for committed in sorted(base.glob(".batch-*")):
+        if not _alive(_pid(committed)):
+            org = committed.name.removeprefix(".batch-").rsplit("-", 1)[0]
+            _move_records(committed, base / org)
+    for staging in base.glob("*/.incoming-*"):
+        if not _alive(_pid(staging)):
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def issued_numbers(repo_root: Path) -> set[str]:
@@ -151,8 +205,16 @@ class _RowChecker:
                     col,
                     "looks like scientific notation from a spreadsheet; format the column as text",
                 )
+            elif "\n" in value:
+                bad(col, "holds a line break: a quote (\") left open takes in the lines after it")
             elif _CONTROL.search(value):
                 bad(col, "contains a control character")
+            elif col in _FREE_TEXT and value.startswith(_FORMULA_START):
+                bad(col, f"starts with '{value[0]}', which spreadsheet programs run as a formula; "
+                    "records hold plain text")
+            elif col in _FREE_TEXT and (hidden := _invisible(value)):
+                bad(col, f"contains the invisible character U+{ord(hidden):04X}, which changes "
+                    "how the text reads; type it as printed")
         for col in REQUIRED:
             if not cells[col]:
                 bad(col, "empty")
@@ -240,7 +302,10 @@ def read_batch(
 ) -> list[IssueRow]:
     """Every row checked; raises BatchErrors naming every bad row, else returns the rows."""
     source = str(path)
-    rows = list(read_rows(path.read_bytes()))
+    try:
+        rows = list(read_rows(path.read_bytes()))
+    except CsvFormatError as e:
+        raise BatchErrors([RowError(str(e), location=Location(source, e.line))], source=source) from e
     if not rows:
         raise BatchErrors([RowError("empty file", location=Location(source, 1))], source=source)
     index, header_errors = _header(rows[0].cells, Location(source, 1))
@@ -318,6 +383,7 @@ def issue_batch(
     key = registry.key_by_multibase(signer.public_key_multibase)
     if key is None or key.organization != org or key.problem_at(now) is not None:
         raise KeyFileError(f"key {signer.key_id} is not a currently valid key of {org}")
+    finish_interrupted(repo_root)
     rows = read_batch(
         csv_path,
         org=org,
@@ -358,13 +424,15 @@ def issue_batch(
             chunksize=1,
             min_items=2,
         )
-        for row in rows:
-            target = org_dir / f"{row.number}.json"
-            os.replace(staging / f"{row.number}.json", target)
-            report.records.append(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     finally:
         _BATCH = None
-        shutil.rmtree(staging, ignore_errors=True)
+    committed = repo_root / "certificates" / f".batch-{org}-{os.getpid()}"
+    staging.rename(committed)  # the commit: the whole batch becomes visible at once
+    _move_records(committed, org_dir)
+    report.records = [org_dir / f"{row.number}.json" for row in rows]
     return report
 
 

@@ -21,5 +21,6 @@ def canonical_bytes(value: Any) -> bytes:
     """Return the RFC 8785 canonical UTF-8 bytes of a JSON value."""
     try:
         return rfc8785.dumps(value)
-    except rfc8785.CanonicalizationError as e:
+    except (rfc8785.CanonicalizationError, UnicodeEncodeError) as e:
+        # rfc8785 sorts keys by their UTF-16 form: a lone surrogate in a key fails there.
         raise CanonicalizationError(f"not canonicalizable as JSON: {e}") from e

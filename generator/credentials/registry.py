@@ -192,9 +192,13 @@ class Registry:
         org = self.organization(org_id)
         if org is None:
             raise RegistryError(f"organization {org_id!r} is not in the registry")
-        stamp = format_utc(at)
-        keys = tuple(replace(k, valid_until=stamp) if k.active else k for k in org.keys)
-        keys += (KeyEntry(key.key_id, org_id, key.public_key_multibase, stamp),)
+        # Timestamps have whole seconds. The old key's window closes at the end of the rotation's
+        # second, so a record it signed earlier in that same second stays valid; the new key is
+        # valid from the start of that second. Both keys are valid for that one second.
+        start = format_utc(at)
+        end = format_utc(at.replace(microsecond=0) + dt.timedelta(seconds=1))
+        keys = tuple(replace(k, valid_until=end) if k.active else k for k in org.keys)
+        keys += (KeyEntry(key.key_id, org_id, key.public_key_multibase, start),)
         return self._replace_org(replace(org, keys=keys), at=at)
 
     def with_revocation(

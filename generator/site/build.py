@@ -4,14 +4,15 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import errno
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.credentials.publish import publish_records
-from generator.credentials.registry import root_fingerprint
+from generator.credentials.publish import SITE_REGISTRY, publish_records
+from generator.credentials.registry import REGISTRY_FILE, load_registry, root_fingerprint
 from generator.errors import BuildError
 from generator.models import Catalogue
 from generator.render.api import render_api
@@ -44,6 +45,18 @@ def _extra(root: Path) -> dict[str, Any]:
     return {"root_fingerprint": fingerprint} if fingerprint else {}
 
 
+def _refuse_older_registry(root: Path, out: Path) -> None:
+    """A key registry older than the one already published would bring back keys revoked since
+    (a pull request reverting keys/registry.json, say); the same root may only move forward."""
+    published, current = out / SITE_REGISTRY, root / REGISTRY_FILE
+    if not (published.is_file() and current.is_file()):
+        return
+    old, new = load_registry(published), load_registry(current)
+    if old.fingerprint == new.fingerprint and new.version < old.version:
+        raise BuildError(f"{REGISTRY_FILE} is version {new.version}, older than version "
+                         f"{old.version} already published in {out}; a registry never goes back")
+
+
 def _publish_records(root: Path, site: Path, cat: Catalogue) -> int:
     """Verify every issued record against the key registry and publish it; a forged or altered
     record stops the build (PublishError lists them all)."""
@@ -51,26 +64,46 @@ def _publish_records(root: Path, site: Path, cat: Catalogue) -> int:
     return report.records
 
 
+def _disk_full(e: OSError) -> bool:
+    """ENOSPC or EDQUOT, also inside the list of errors shutil.copytree gathers."""
+    if e.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    full = (os.strerror(errno.ENOSPC), os.strerror(errno.EDQUOT))
+    return isinstance(e, shutil.Error) and any(text in str(e) for text in full)
+
+
+def _remove_stale(out: Path) -> None:
+    """Temporary folders of builds that were killed; the lock says none of them is running."""
+    for stale in out.parent.glob(f".{out.name}.build-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
 def build_site(opts: BuildOptions) -> BuildReport:
     root, out = opts.root.resolve(), opts.out.resolve()
     cat = load_catalogue(root / "catalogue")
     pages = render_pages(cat, today=opts.today) + render_api(cat, today=opts.today)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with build_lock(out.with_name(f".{out.name}.lock")):
-        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
-        try:
-            config = write_tree(work=work, site_src=root / "site_src", pages=pages,
-                                base_config=root / "mkdocs.yml", extra=_extra(root))
-            epoch = calendar.timegm(opts.today.timetuple())
-            build_html(config, epoch=epoch)
-            site = work / "site"
-            indexed = index_site(site)
-            records = _publish_records(root, site, cat)
-            replace_dir(site, out)
-        except OSError as e:
-            if e.errno == errno.ENOSPC:
-                raise BuildError(f"no space left on the device while building; {out} is unchanged") from e
-            raise BuildError(f"build failed: {e}; {out} is unchanged") from e
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with build_lock(out.with_name(f".{out.name}.lock")):
+            _remove_stale(out)
+            _refuse_older_registry(root, out)
+            work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+            try:
+                config = write_tree(work=work, site_src=root / "site_src", pages=pages,
+                                    base_config=root / "mkdocs.yml", extra=_extra(root))
+                epoch = calendar.timegm(opts.today.timetuple())
+                build_html(config, epoch=epoch)
+                site = work / "site"
+                indexed = index_site(site)
+                records = _publish_records(root, site, cat)
+                replace_dir(site, out)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+    except OSError as e:
+        # The lock file, the temporary folder, mkdocs, Pagefind and publishing all write beside
+        # the site: wherever the disk fills up, the message is the same and the site is kept.
+        if _disk_full(e):
+            raise BuildError(f"no space left on the device while building in {out.parent}; "
+                             f"{out} is unchanged") from e
+        raise BuildError(f"build failed: {e}; {out} is unchanged") from e
     return BuildReport(pages=len(pages), indexed=indexed, records=records, out=out)

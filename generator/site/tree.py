@@ -17,9 +17,19 @@ from generator.render.pages import Page
 OVERRIDES = "overrides"
 
 
+def _refuse_links(site_src: Path) -> None:
+    """A symbolic link in site_src/ (from a pull request) could publish any file of the machine
+    that builds the site; hand-written pages are plain files."""
+    links = sorted(p for p in site_src.rglob("*") if p.is_symlink())
+    if links:
+        names = ", ".join(str(p.relative_to(site_src.parent)) for p in links)
+        raise BuildError(f"symbolic links are not allowed in site_src/: {names}")
+
+
 def write_tree(*, work: Path, site_src: Path, pages: list[Page], base_config: Path,
                extra: dict[str, Any]) -> Path:
     """Write `work`/docs, `work`/overrides and `work`/mkdocs.yml; return the config path."""
+    _refuse_links(site_src)
     docs = work / "docs"
     docs.mkdir(parents=True)
     for item in sorted(site_src.iterdir()):

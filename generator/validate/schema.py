@@ -16,13 +16,14 @@ from jsonschema.exceptions import ValidationError as SchemaError
 
 from generator.errors import Location, ValidationError
 from generator.load import LocatedDict, LocatedList
+from generator.load.yaml_loader import Yaml11Int
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "catalogue" / "schemas"
 KINDS = ("organization", "certificate", "standard", "notice", "fields", "exam_forms", "majors",
          "policy")
 
-_TYPE_NAMES = {bool: "a boolean", int: "a number", float: "a number", str: "text",
-               list: "a list", dict: "a mapping", type(None): "empty"}
+_TYPE_NAMES = {bool: "a boolean", int: "a number", Yaml11Int: "a number", float: "a number",
+               str: "text", list: "a list", dict: "a mapping", type(None): "empty"}
 
 _JSON_TYPES = {"string": str, "integer": int, "number": float, "array": list, "object": dict}
 
@@ -55,7 +56,17 @@ def _describe(value: Any) -> str:
         return f"{kind} ({str(value).lower()}; YAML reads yes/no/on/off as booleans: quote the text)"
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{kind} ({value}; quote it if it is text, e.g. a postcode or code)"
+    if isinstance(value, str) and _looks_numeric(value):
+        return f"{kind} ('{value}': YAML reads 1e3 as text; write the number in plain digits, e.g. 1000)"
     return kind
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _message(error: SchemaError) -> str:
@@ -114,7 +125,7 @@ def _valid_fast(kind: str, data: Any) -> bool:
 def check(kind: str, data: Any, file: str) -> list[ValidationError]:
     """Every schema error in one file, sorted by position."""
     if _valid_fast(kind, data):
-        return []
+        return _yaml11_numbers(data, file, set())
     errors: list[ValidationError] = []
     for error in validator(kind).iter_errors(data):
         path = list(error.absolute_path)
@@ -125,4 +136,26 @@ def check(kind: str, data: Any, file: str) -> list[ValidationError]:
         if error.validator == "required":
             name = (name + "." if name else "") + error.message.split("'")[1]
         errors.append(ValidationError(_message(error), location=loc, field=name))
+    errors += _yaml11_numbers(data, file, {e.field for e in errors})
     return sorted(errors, key=lambda e: (e.location.line, e.location.column))
+
+
+def _yaml11_numbers(data: Any, file: str, reported: set[str]) -> list[ValidationError]:
+    """Numbers that YAML 1.1 read from something other than plain digits (`0200` is octal 128,
+    `1:30` is 90) where the schema accepted a number: the author almost never meant that."""
+    found: list[ValidationError] = []
+
+    def walk(node: Any, path: list[Any]) -> None:
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in items:
+            if isinstance(value, Yaml11Int):
+                loc, name = _locate(data, [*path, key], file)
+                if name not in reported:
+                    found.append(ValidationError(
+                        f"'{value.source}' is read by YAML as the number {int(value)}; write the "
+                        "number in plain digits, or quote it if it is text", location=loc, field=name))
+            else:
+                walk(value, [*path, key])
+
+    walk(data, [])
+    return found

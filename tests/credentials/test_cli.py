@@ -181,3 +181,25 @@ def test_demo_twice_changes_nothing(tmp_path: Path) -> None:
     assert first.returncode == 0 and "created DEMO keys" in first.stdout, first.stderr
     second = xcert("demo", cwd=repo, env=env)
     assert (second.returncode, second.stdout.strip()) == (0, "demo up to date")
+
+
+def test_a_build_refuses_a_registry_older_than_the_published_one(
+    scratch: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    repo, env = scratch
+    for name in ("site_src", "mkdocs.yml"):
+        src = REPO / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, repo / name)
+    r = xcert("keys", "init-root", "--kdf", "min", cwd=repo, env=env)
+    assert r.returncode == 0, r.stderr
+    version_1 = (repo / "keys" / "registry.json").read_bytes()
+    r = xcert("keys", "add-org", "miit-etc", "--kdf", "min", cwd=repo, env=env)
+    assert r.returncode == 0, r.stderr
+    r = xcert("build", "--today", "2026-11-30", cwd=repo, env=env)
+    assert r.returncode == 0, r.stderr
+    published = (repo / "site" / "keys" / "registry.json").read_bytes()
+    (repo / "keys" / "registry.json").write_bytes(version_1)  # a pull request reverting it
+    r = xcert("build", "--today", "2026-11-30", cwd=repo, env=env)
+    assert r.returncode == 1
+    assert "keys/registry.json is version 1, older than version 2 already published" in r.stderr
+    assert (repo / "site" / "keys" / "registry.json").read_bytes() == published

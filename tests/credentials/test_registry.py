@@ -32,7 +32,10 @@ def test_rotation_keeps_records_signed_before_it_valid() -> None:
     new = reg.key_by_multibase(A2.public_key_multibase)
     assert old is not None and new is not None
     assert old.problem_at(t("2024-05-31T23:59:59")) is None
-    assert old.problem_at(t("2024-06-01T00:00:00")) == "key-not-valid-at-issue"
+    # Both keys cover the rotation's own second (a record signed just before the rotation, in
+    # the same second, stays valid); after it only the new key does.
+    assert old.problem_at(t("2024-06-01T00:00:00")) is None
+    assert old.problem_at(t("2024-06-01T00:00:01")) == "key-not-valid-at-issue"
     assert new.problem_at(t("2024-06-01T00:00:00")) is None
     assert reg.organization("acme").current_key == new  # type: ignore[union-attr]
     assert reg.version == 3
