@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import gzip
 import json
 import os
@@ -42,21 +41,21 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 ROOT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT_DIR))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from credentials_bench import NOW, Catalogue, setup_repo  # noqa: E402
+from credentials_bench import NOW, Catalogue, setup_repo
 
-from generator.credentials import lookup  # noqa: E402
-from generator.credentials._cache import CACHE_FILE, RecordCache  # noqa: E402
-from generator.credentials._parallel import batched, fork_imap  # noqa: E402
-from generator.credentials.issue import issue_batch  # noqa: E402
-from generator.credentials.keys import Signer, find_private_key_files  # noqa: E402
-from generator.credentials.publish import publish_records  # noqa: E402
-from generator.credentials.verify import Trust, verification_result  # noqa: E402
+from generator.credentials import lookup
+from generator.credentials._cache import CACHE_FILE, RecordCache
+from generator.credentials._parallel import batched, fork_imap
+from generator.credentials.issue import issue_batch
+from generator.credentials.keys import Signer, find_private_key_files
+from generator.credentials.publish import publish_records
+from generator.credentials.verify import Trust, verification_result
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国文斌宇浩凯欣怡子涵梓轩雨"
@@ -66,20 +65,34 @@ HEADER = ["证书编号", "姓名", "证书", "等级", "发证日期", "考试�
 # ---------------------------------------------------------------- measuring one stage
 
 
+def busy_cpu_seconds() -> float:
+    """CPU time the whole machine spent busy (all processes, all sessions), from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 class PeakMemory:
-    """Peak PSS of this process and its descendants, sampled by a thread."""
+    """Peak PSS of this process and its descendants, sampled by a thread; and the CPU the rest
+    of the machine used meanwhile (other sessions share these 2 cores)."""
 
     def __init__(self, every: float = 0.1) -> None:
         self.every, self.peak, self._stop = every, 0, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+        self.others = self.cpu = 0.0
 
-    def __enter__(self) -> PeakMemory:
+    def __enter__(self) -> Self:
+        self._busy, self._cpu, self._t = busy_cpu_seconds(), own_cpu_seconds(), time.perf_counter()
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        wall = time.perf_counter() - self._t
+        mine = self.cpu = own_cpu_seconds() - self._cpu
+        self.others = max(0.0, busy_cpu_seconds() - self._busy - mine) / wall
 
     @staticmethod
     def _tree(pid: int) -> list[int]:
@@ -113,10 +126,27 @@ class PeakMemory:
             self._stop.wait(self.every)
 
 
+def own_cpu_seconds() -> float:
+    """User + system CPU of this process and of its finished workers."""
+    own, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def stage_result(seconds: float, memory: PeakMemory, **extra: Any) -> dict[str, Any]:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    return {"seconds": seconds, "rss": own, "child_rss": child, "pss": memory.peak, **extra}
+    return {
+        "seconds": seconds,
+        "cpu": memory.cpu,
+        "others": memory.others,
+        "rss": own,
+        "child_rss": child,
+        "pss": memory.peak,
+        **extra,
+    }
 
 
 # ---------------------------------------------------------------- stages (run in a subprocess)
@@ -133,8 +163,16 @@ def write_csv(path: Path, start: int, count: int) -> None:
         w.writerow(HEADER)
         for i in range(start, start + count):
             w.writerow(
-                [f"BENCH-{i:08d}", holder(i), "web-frontend", ("初级", "中级", "高级")[i % 3],
-                 "2025-05-30", "2025-05-01", "基准考点", "320102199001011232"]
+                [
+                    f"BENCH-{i:08d}",
+                    holder(i),
+                    "web-frontend",
+                    ("初级", "中级", "高级")[i % 3],
+                    "2025-05-30",
+                    "2025-05-01",
+                    "基准考点",
+                    "320102199001011232",
+                ]
             )
 
 
@@ -150,8 +188,16 @@ def stage_issue(args: argparse.Namespace) -> dict[str, Any]:
             batch = work / f"batch-{start}.csv"
             write_csv(batch, start, n)
             t0 = time.perf_counter()
-            issue_batch(batch, repo_root=repo, org="bench", signer=signer, registry=registry,
-                        catalogue=Catalogue(), now=NOW, workers=args.workers)
+            issue_batch(
+                batch,
+                repo_root=repo,
+                org="bench",
+                signer=signer,
+                registry=registry,
+                catalogue=Catalogue(),
+                now=NOW,
+                workers=args.workers,
+            )
             secs = time.perf_counter() - t0
             total += secs
             rates.append(n / secs)
@@ -162,9 +208,7 @@ def stage_issue(args: argparse.Namespace) -> dict[str, Any]:
 def _verify_chunk(paths: list[str]) -> int:
     trust = _TRUST
     assert trust is not None
-    return sum(
-        verification_result(Path(p).read_bytes(), trust=trust, now=NOW).ok for p in paths
-    )
+    return sum(verification_result(Path(p).read_bytes(), trust=trust, now=NOW).ok for p in paths)
 
 
 def _cached_chunk(paths: list[str]) -> int:
@@ -215,8 +259,14 @@ def stage_publish(args: argparse.Namespace) -> dict[str, Any]:
     params = lookup.LookupParams(iterations=args.kdf_iterations)
     with PeakMemory() as mem:
         t0 = time.perf_counter()
-        report = publish_records(repo_root=repo, site_dir=site, catalogue=Catalogue(), now=NOW,
-                                 workers=args.workers, params=params)
+        report = publish_records(
+            repo_root=repo,
+            site_dir=site,
+            catalogue=Catalogue(),
+            now=NOW,
+            workers=args.workers,
+            params=params,
+        )
         secs = time.perf_counter() - t0
     t0 = time.perf_counter()
     find_private_key_files(repo, exclude=(site, repo / ".xcert-cache"))
@@ -303,8 +353,11 @@ def mb(n: float) -> str:
 
 
 def memory(r: dict[str, Any]) -> str:
-    return (f"peak PSS {mb(r['pss'])} (RSS: process {mb(r['rss'])}, "
-            f"largest worker {mb(r['child_rss'])})")
+    return (
+        f"{r['cpu']:,.0f} CPU-s, other sessions {r['others']:.2f} cores; "
+        f"peak PSS {mb(r['pss'])} (RSS: process {mb(r['rss'])}, "
+        f"largest worker {mb(r['child_rss'])})"
+    )
 
 
 def browser_lookup(site: Path, n: int, runs: int) -> list[float]:
@@ -335,12 +388,14 @@ def browser_lookup(site: Path, n: int, runs: int) -> list[float]:
             page.wait_for_selector("#xv-fingerprint")
             for k in range(runs):
                 i = random.Random(k).randrange(n)
-                page.evaluate("document.getElementById('xv-result').removeAttribute('data-verdict')")
+                page.evaluate(
+                    "document.getElementById('xv-result').removeAttribute('data-verdict')"
+                )
                 page.fill("#xv-number", f"BENCH-{i:08d}")
                 page.fill("#xv-name", holder(i))
                 page.click("#xv-lookup button")
                 page.wait_for_selector("#xv-result[data-verdict='valid']")
-                times.append(float(page.get_attribute("#xv-result", "data-ms")))
+                times.append(float(page.get_attribute("#xv-result", "data-ms") or "nan"))
             browser.close()
     finally:
         server.shutdown()
@@ -354,70 +409,105 @@ def bench(n: int, args: argparse.Namespace) -> None:
     signer, root = Signer.from_seed(seed, key_id="bench-1"), Signer.generate(key_id="root")
     repo = setup_repo(work, signer, root)
     common = {"repo": repo, "work": work, "workers": args.workers}
-    print(f"\n== {n:,} records ({args.workers} workers, load average "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}) in {work}")
+    print(
+        f"\n== {n:,} records ({args.workers} workers, load average "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}) in {work}"
+    )
 
     r = run_stage("issue", start=0, count=n, batch=args.batch, **common)
-    print(f"issuance            {n / r['seconds']:10,.0f} records/s  ({n:,} in {r['seconds']:.1f} s; "
-          f"batches of {args.batch:,}: first {r['batch_rates'][0]:,.0f}/s, last "
-          f"{r['batch_rates'][-1]:,.0f}/s); {memory(r)}")
+    print(
+        f"issuance            {n / r['seconds']:10,.0f} records/s  ({n:,} in {r['seconds']:.1f} s; "
+        f"batches of {args.batch:,}: first {r['batch_rates'][0]:,.0f}/s, last "
+        f"{r['batch_rates'][-1]:,.0f}/s); {memory(r)}"
+    )
     files, size, disk = tree_size(repo / "certificates")
     print(f"  sources           {files:,} files, {mb(size)} ({mb(disk)} on disk)")
 
     r = run_stage("verify", **common)
-    print(f"verification, cold  {n / r['seconds']:10,.0f} records/s  ({r['valid']:,} valid in "
-          f"{r['seconds']:.1f} s); {memory(r)}")
+    print(
+        f"verification, cold  {n / r['seconds']:10,.0f} records/s  ({r['valid']:,} valid in "
+        f"{r['seconds']:.1f} s); {memory(r)}"
+    )
 
     site_a = work / "site-cold"
     it = args.kdf_iterations
     cold = run_stage("publish", site=site_a, kdf_iterations=it, **common)
-    print(f"publish, cold       {cold['seconds']:10.1f} s  ({n / cold['seconds']:,.0f} records/s; "
-          f"{cold['verified']:,} verified, {cold['derived']:,} keys derived at {it:,} PBKDF2 "
-          f"iterations, {cold['shards']:,} shards of 2^{cold['shard_bits']}); {memory(cold)}")
-    print(f"  of which the private-key scan of the tree: {cold['key_scan']:.1f} s")
+    print(
+        f"publish, cold       {cold['seconds']:10.1f} s  ({n / cold['seconds']:,.0f} records/s; "
+        f"{cold['verified']:,} verified, {cold['derived']:,} keys derived at {it:,} PBKDF2 "
+        f"iterations, {cold['shards']:,} shards of 2^{cold['shard_bits']}); {memory(cold)}"
+    )
+    print(
+        f"  (a private-key scan of the whole tree, as `xcert check` does it, takes "
+        f"{cold['key_scan']:.1f} s more; publishing looks only at the record files it reads)"
+    )
 
     r = run_stage("cached", **common)
-    print(f"verification, cached{n / r['seconds']:10,.0f} records/s  ({r['hits']:,} hits in "
-          f"{r['seconds']:.1f} s: read + SHA-256 + cache look-up)")
+    print(
+        f"verification, cached{n / r['seconds']:10,.0f} records/s  ({r['hits']:,} hits in "
+        f"{r['seconds']:.1f} s: read + SHA-256 + cache look-up)"
+    )
 
     shutil.rmtree(repo / ".xcert-cache" / "published")
     site_b = work / "site-warm"
     warm = run_stage("publish", site=site_b, kdf_iterations=it, **common)
-    print(f"publish, warm caches{warm['seconds']:10.1f} s  (all {warm['read']:,} read and sealed, "
-          f"{warm['verified']} verified, {warm['derived']} derived); {memory(warm)}")
-    same = run_stage("publish", site=work / "site-same", kdf_iterations=it, **common)
-    print(f"publish, no change  {same['seconds']:10.1f} s  ({same['read']} read, "
-          f"{same['shards_written']} shards written); {memory(same)}")
+    print(
+        f"publish, warm caches{warm['seconds']:10.1f} s  (all {warm['read']:,} read and sealed, "
+        f"{warm['verified']} verified, {warm['derived']} derived); {memory(warm)}"
+    )
+    previous = work / "site-same"
+    same = run_stage("publish", site=previous, kdf_iterations=it, **common)
+    print(
+        f"publish, no change  {same['seconds']:10.1f} s  ({same['read']} read, "
+        f"{same['shards_written']} shards written); {memory(same)}"
+    )
 
     kdf = run_stage("kdf", count=args.kdf_sample, workers=args.workers)
-    per = kdf["seconds"] / kdf["records"]
-    print(f"look-up key at {kdf['iterations']:,} iterations: {1 / per:,.1f} records/s with "
-          f"{args.workers} workers ({kdf['records']} in {kdf['seconds']:.1f} s)")
+    per_cpu = kdf["cpu"] / kdf["records"]  # CPU-s per derived key at the production count
+    print(
+        f"look-up key at {kdf['iterations']:,} iterations: {per_cpu * 1e3:.0f} ms CPU per "
+        f"record; {kdf['records'] / kdf['seconds']:,.1f} records/s with {args.workers} workers "
+        f"here ({kdf['records']} in {kdf['seconds']:.1f} s; {memory(kdf)})"
+    )
+
+    def at_production(r: dict[str, Any]) -> float:
+        """CPU-s of a publish run had it derived its keys at the production count."""
+        return r["cpu"] + r["derived"] * per_cpu * (1 - it / lookup.KDF_ITERATIONS)
+
     if it != lookup.KDF_ITERATIONS:
-        kdf_share = cold["derived"] * per * it / lookup.KDF_ITERATIONS
-        estimate = cold["seconds"] - kdf_share + cold["derived"] * per
-        print(f"  => publish, cold, at {lookup.KDF_ITERATIONS:,} iterations: EXTRAPOLATED "
-              f"{estimate / 60:,.1f} min (measured cold run, its KDF share at {it:,} iterations "
-              f"scaled to {lookup.KDF_ITERATIONS:,})")
+        cpu = at_production(cold)
+        print(
+            f"  => publish, cold, at {lookup.KDF_ITERATIONS:,} iterations: EXTRAPOLATED "
+            f"{cpu / 3600:,.2f} CPU-hours = {cpu / args.workers / 3600:,.2f} h on "
+            f"{args.workers} idle cores (the measured run's CPU with its key derivations "
+            f"at the production cost)"
+        )
 
     inc_n = args.incremental
-    run_stage("issue", start=n, count=inc_n, batch=args.batch, **{**common})
+    run_stage("issue", start=n, count=inc_n, batch=args.batch, **common)
     site_c = work / "site-inc"
     inc = run_stage("publish", site=site_c, kdf_iterations=it, **common)
-    extra = ""
-    if it != lookup.KDF_ITERATIONS:
-        extra = (f"; at {lookup.KDF_ITERATIONS:,} iterations EXTRAPOLATED "
-                 f"{inc['seconds'] - inc['derived'] * per * it / lookup.KDF_ITERATIONS + inc['derived'] * per:.1f} s")
-    print(f"incremental +{inc_n:,}   {inc['seconds']:10.1f} s  ({inc['read']:,} read, "
-          f"{inc['shards_written']:,} of {inc['shards']:,} shards rewritten; "
-          f"{inc['seconds'] / warm['seconds']:.1%} of the warm full publish{extra}); {memory(inc)}")
+    inc_cpu, cold_cpu = at_production(inc), at_production(cold)
+    label = "" if it == lookup.KDF_ITERATIONS else " EXTRAPOLATED"
+    print(
+        f"incremental +{inc_n:,}   {inc['seconds']:10.1f} s  ({inc['read']:,} read, "
+        f"{inc['shards_written']:,} of {inc['shards']:,} shards rewritten); {memory(inc)}"
+    )
+    print(
+        f"  at {lookup.KDF_ITERATIONS:,} iterations{label}: {inc_cpu:,.0f} CPU-s = "
+        f"{inc_cpu / cold_cpu:.2%} of the cold full publish's CPU, "
+        f"{inc_cpu / warm['cpu']:.0%} of the warm one's (which derives no key)"
+    )
     changed = [
-        p for p in (site_c / "r").iterdir()
-        if not (site_a / "r" / p.name).exists()
-        or (site_a / "r" / p.name).stat().st_ino != p.stat().st_ino
+        p
+        for p in (site_c / "r").iterdir()
+        if not (previous / "r" / p.name).exists()
+        or (previous / "r" / p.name).stat().st_ino != p.stat().st_ino
     ]
-    print(f"  site files that differ from the previous build: {len(changed):,} "
-          f"({mb(sum(p.stat().st_size for p in changed))})")
+    print(
+        f"  site files that differ from the previous build: {len(changed):,} "
+        f"({mb(sum(p.stat().st_size for p in changed))})"
+    )
 
     files, size, disk = tree_size(site_c / "r")
     print(f"site r/             {files:,} files, {mb(size)} ({mb(disk)} on disk)")
@@ -430,14 +520,20 @@ def bench(n: int, args: argparse.Namespace) -> None:
         print(f"cache {part:14}{f2:,} files, {mb(s2)} ({mb(d2)} on disk)")
     sizes = shard_sizes(site_c / "r")
     raw, gz = lookup_fetch(site_c, repo, random.Random(1).randrange(n))
-    print(f"shards              mean {sizes['raw_mean'] / 1e3:.1f} KB (max {sizes['raw_max'] / 1e3:.1f} KB),"
-          f" gzip -9 {sizes['gzip_mean'] / 1e3:.1f} KB ({sizes['gzip_ratio']:.0%})")
-    print(f"one look-up fetches {raw / 1e3:.1f} KB ({gz / 1e3:.1f} KB gzip) + r/index.json "
-          f"({(site_c / 'r' / 'index.json').stat().st_size} B, once per page load)")
+    print(
+        f"shards              mean {sizes['raw_mean'] / 1e3:.1f} KB (max {sizes['raw_max'] / 1e3:.1f} KB),"
+        f" gzip -9 {sizes['gzip_mean'] / 1e3:.1f} KB ({sizes['gzip_ratio']:.0%})"
+    )
+    print(
+        f"one look-up fetches {raw / 1e3:.1f} KB ({gz / 1e3:.1f} KB gzip) + r/index.json "
+        f"({(site_c / 'r' / 'index.json').stat().st_size} B, once per page load)"
+    )
     if args.browser:
         times = browser_lookup(site_c, n, args.browser_runs)
-        print(f"verify page, number + name → verdict: median {statistics.median(times):.0f} ms, "
-              f"max {max(times):.0f} ms over {len(times)} look-ups (PBKDF2 at {it:,})")
+        print(
+            f"verify page, number + name → verdict: median {statistics.median(times):.0f} ms, "
+            f"max {max(times):.0f} ms over {len(times)} look-ups (PBKDF2 at {it:,})"
+        )
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -469,9 +565,11 @@ def main() -> None:
     if ROOT_DIR in args.work.resolve().parents or args.work.resolve() == ROOT_DIR:
         parser.error("--work must be outside the repository (the data is large)")
     args.work.mkdir(parents=True, exist_ok=True)
-    print(f"scale benchmark, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
-          f"look-up KDF: PBKDF2-SHA256 at {args.kdf_iterations:,} iterations in the bulk runs "
-          f"(production {lookup.KDF_ITERATIONS:,})")
+    print(
+        f"scale benchmark, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+        f"look-up KDF: PBKDF2-SHA256 at {args.kdf_iterations:,} iterations in the bulk runs "
+        f"(production {lookup.KDF_ITERATIONS:,})"
+    )
     for n in args.records:
         bench(n, args)
 

@@ -3,8 +3,9 @@ parent without pickling it: the private key never crosses a pipe."""
 
 from __future__ import annotations
 
+import collections
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -30,5 +31,37 @@ def fork_map(
         return pool.map(func, items, chunksize=chunksize)
 
 
+def fork_imap(
+    func: Callable[[T], R], items: Iterable[T], *, workers: int, window: int | None = None
+) -> Iterator[R]:
+    """`func(i)` for each item, in order, over `workers` forked processes, holding at most
+    `window` items in flight (Pool.imap would read the whole input ahead and queue every result:
+    a million records' worth of memory). Items are best chunks of a few hundred units of work."""
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(func, items)
+        return
+    limit = window or 2 * workers
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pending: collections.deque[Any] = collections.deque()
+        for item in items:
+            pending.append(pool.apply_async(func, (item,)))
+            if len(pending) >= limit:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
 def chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of `size` items (the last one shorter), read lazily."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -233,6 +233,7 @@ _SKIP_DIRS = frozenset(
         ".hypothesis",
         ".mypy_cache",
         ".ruff_cache",
+        ".xcert-cache",
     }
 )
 

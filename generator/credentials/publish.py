@@ -1,44 +1,56 @@
-"""The build step for issued records: verify everything, then publish at non-enumerable paths.
+"""The build step for issued records: verify everything, then publish them so that only someone
+who knows a certificate's number and holder's name can find one.
 
 `publish_records` refuses a tree holding a private key, verifies the key registry, every status
 list and every record under `certificates/`, and fails listing every failing file (nothing forged
 is published). Then it writes into the site:
 
-- `r/<hash>.json`: each record, byte for byte, at `record.record_hash(number, name)`;
-- `r/<hash>.svg`: a QR code of its verify link `<site_url>/verify/#r=<hash>`, when the site's
-  address is known (argument, or `site_url` in mkdocs.yml);
+- `r/<shard>.json` and `r/index.json`: the records, sealed into shards (lookup.py, shards.py);
+  one look-up fetches one shard of about 34-68 KB;
 - `keys/registry.json`, `status/<org>/<n>.json`, `status/index.json`;
 - `verify/catalogue.json`: certificate id → name, organization, standard, for the verify page;
 - `verify/demo/`: the demo's sample files, when the registry is the DEMO one.
+
+Between builds it keeps `.xcert-cache/` (git-ignored): the verification and key caches and the
+manifest of what was published, so a build reads, verifies and rewrites only what changed. When
+the site's address is known (argument, or `site_url` in mkdocs.yml), the QR code of each new
+record's verify link is written to `.xcert-cache/qr/<org>/<number>.svg` for printing; QR images
+are not published (a file per record would list the records to anyone who can guess a name).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import segno
 import yaml
 
+from generator.credentials._cache import default_cache_dir
 from generator.credentials._catalogue import CatalogueLike
 from generator.credentials._catalogue import load as load_catalogue
 from generator.credentials._files import write_atomic
-from generator.credentials._parallel import fork_map
 from generator.credentials._time import now_utc
-from generator.credentials.errors import PrivateKeyInTreeError, PublishError, StatusListError
+from generator.credentials.errors import PrivateKeyInTreeError, StatusListError
 from generator.credentials.jsontext import JSONTextError, dump_json, parse_json
 from generator.credentials.keys import find_private_key_files
+from generator.credentials.lookup import LookupParams
 from generator.credentials.registry import REGISTRY_FILE, load_registry
+from generator.credentials.shards import (
+    PUBLISHABLE,
+    ShardReport,
+    key_files_beside_records,
+    publish_shards,
+    verify_link,
+    write_qr,
+)
 from generator.credentials.status import site_status_path, status_list_from_document
-from generator.credentials.verify import Trust, Verdict, verification_result
+from generator.credentials.verify import Trust
 
-# Verdicts of genuine records: published so that the page can say "revoked" or "not yet valid".
-PUBLISHABLE = frozenset({Verdict.VALID, Verdict.CERTIFICATE_REVOKED, Verdict.NOT_YET_VALID})
+__all__ = ["PUBLISHABLE", "PublishReport", "publish_records", "verify_link", "write_qr"]
+
 RECORDS_DIR = "r"
 SITE_REGISTRY = "keys/registry.json"
 SITE_STATUS_INDEX = "status/index.json"
@@ -63,6 +75,7 @@ class PublishReport:
     qr_codes: int
     demo: bool
     fingerprint: str | None
+    shards: ShardReport | None = None  # what was read, verified, derived and rewritten
 
 
 def configured_site_url(repo_root: Path) -> str | None:
@@ -75,51 +88,6 @@ def configured_site_url(repo_root: Path) -> str | None:
     return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
 
 
-def verify_link(record_hash: str, *, site_url: str) -> str:
-    return f"{site_url.rstrip('/')}/verify/#r={record_hash}"
-
-
-def write_qr(path: Path, link: str) -> None:
-    # A fixed mask skips segno's mask evaluation (6x faster); every reader decodes any mask.
-    buffer = io.BytesIO()
-    segno.make_qr(link, error="m", mask=0).save(buffer, kind="svg", xmldecl=False, scale=4)
-    write_atomic(path, buffer.getvalue())
-
-
-# Set in the parent before the workers fork, so each worker has them without pickling.
-_TRUST: Trust | None = None
-_NOW = now_utc()
-
-
-def _check(path: Path) -> tuple[str, str, str, str | None]:
-    assert _TRUST is not None
-    result = verification_result(path.read_bytes(), trust=_TRUST, now=_NOW)
-    return (
-        str(path),
-        result.verdict.value,
-        result.message,
-        result.record.hash if result.record else None,
-    )
-
-
-def qr_cache_dir() -> Path:
-    """Where QR images are kept between builds ($XDG_CACHE_HOME/xcert/qr): making one costs
-    about 1 ms, copying it far less."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "xcert" / "qr"
-
-
-def _write(job: tuple[str, str, Path, str | None]) -> None:
-    src, record_hash, out, site_url = job
-    write_atomic(out / f"{record_hash}.json", Path(src).read_bytes())
-    if site_url:
-        link = verify_link(record_hash, site_url=site_url)
-        cached = qr_cache_dir() / f"{hashlib.sha256(link.encode()).hexdigest()[:32]}.svg"
-        if not cached.exists():
-            write_qr(cached, link)
-        write_atomic(out / f"{record_hash}.svg", cached.read_bytes())
-
-
 def publish_records(
     *,
     repo_root: Path,
@@ -128,10 +96,18 @@ def publish_records(
     catalogue: CatalogueLike | None = None,
     now: dt.datetime | None = None,
     workers: int | None = None,
+    cache_dir: Path | None = None,
+    params: LookupParams | None = None,
 ) -> PublishReport:
     """Verify the registry, every status list and record; publish them, or fail listing all."""
-    global _TRUST, _NOW
-    keys = find_private_key_files(repo_root, exclude=(site_dir,))
+    cache_dir = cache_dir if cache_dir is not None else default_cache_dir(repo_root)
+    certificates = repo_root / "certificates"
+    keys = find_private_key_files(repo_root, exclude=(site_dir, cache_dir, certificates))
+    if (repo_root / REGISTRY_FILE).exists():
+        # Record files are looked at as they are read (shards.key_files_beside_records).
+        keys += key_files_beside_records(repo_root, skip=frozenset({DEMO_ORG}))
+    elif certificates.is_dir():
+        keys += find_private_key_files(certificates)  # no record will be read
     if keys:
         raise PrivateKeyInTreeError([str(p.relative_to(repo_root)) for p in keys])
     workers = workers if workers is not None else (os.cpu_count() or 1)
@@ -156,29 +132,20 @@ def publish_records(
         trust.add_status_list(status)
         lists.append((path, status))
 
-    paths = _files_under(repo_root, "*/*.json", registry.demo)
-    _TRUST, _NOW = trust, now or now_utc()
-    checked = fork_map(_check, paths, workers=workers)
-    by_hash: dict[str, str] = {}
-    counts = {v: 0 for v in PUBLISHABLE}
-    for path_text, verdict, message, record_hash in checked:
-        rel = str(Path(path_text).relative_to(repo_root))
-        if Verdict(verdict) not in PUBLISHABLE:
-            failures.append((rel, f"{verdict}: {message}"))
-        elif record_hash in by_hash:
-            failures.append((rel, f"same number and name as {by_hash[record_hash]}"))
-        else:
-            assert record_hash is not None
-            by_hash[record_hash] = rel
-            counts[Verdict(verdict)] += 1
-    if failures:
-        raise PublishError(failures)
-
     out = site_dir / RECORDS_DIR
-    out.mkdir(parents=True, exist_ok=True)
+    shards = publish_shards(
+        repo_root=repo_root,
+        records_dir=out,
+        trust=trust,
+        now=now or now_utc(),
+        workers=workers,
+        params=params or LookupParams(),
+        cache_dir=cache_dir,
+        site_url=site_url,
+        skip_orgs=frozenset() if registry.demo else frozenset({DEMO_ORG}),
+        failures=failures,
+    )
     write_atomic(out / "index.html", _NO_LISTING.encode())
-    jobs = [(str(repo_root / rel), h, out, site_url) for h, rel in by_hash.items()]
-    fork_map(_write, jobs, workers=workers)
     write_atomic(site_dir / SITE_REGISTRY, (repo_root / REGISTRY_FILE).read_bytes())
     for path, status in lists:
         write_atomic(site_dir / site_status_path(status.org, status.number), path.read_bytes())
@@ -187,13 +154,14 @@ def publish_records(
     if registry.demo:
         _publish_demo_samples(repo_root / DEMO_SAMPLES, site_dir / SITE_DEMO)
     return PublishReport(
-        records=len(by_hash),
-        revoked=counts[Verdict.CERTIFICATE_REVOKED],
-        not_yet_valid=counts[Verdict.NOT_YET_VALID],
+        records=shards.records,
+        revoked=shards.revoked,
+        not_yet_valid=shards.not_yet_valid,
         status_lists=len(lists),
-        qr_codes=len(by_hash) if site_url else 0,
+        qr_codes=shards.qr_codes,
         demo=registry.demo,
         fingerprint=registry.fingerprint,
+        shards=shards,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +85,7 @@ class VerificationResult:
     record: CertificateRecord | None = None
     key: KeyEntry | None = None
     revocation: Revocation | None = None
+    proof_created: str | None = None  # the proof's `created`, once the signature has held
 
     @property
     def ok(self) -> bool:
@@ -219,9 +220,36 @@ def verification_result(data: bytes | str, *, trust: Trust, now: dt.datetime) ->
             Verdict.KEY_NOT_VALID_AT_ISSUE, problem, record=record, key=key, created=parsed.created
         )
 
+    result = status_result(
+        status_list=record.status_list,
+        status_index=record.status_index,
+        valid_from=parse_timestamp(record.valid_from),
+        created=created,
+        trust=trust,
+        now=now,
+        record=record,
+        key=key,
+    )
+    return replace(result, proof_created=parsed.created)
+
+
+def status_result(
+    *,
+    status_list: str,
+    status_index: int,
+    valid_from: dt.datetime,
+    created: dt.datetime,
+    trust: Trust,
+    now: dt.datetime,
+    record: CertificateRecord | None = None,
+    key: KeyEntry | None = None,
+) -> VerificationResult:
+    """The checks that depend on the status lists and the clock, for a record whose signature
+    and key window hold. The build's verification cache keeps what came before, so it runs
+    this part alone for a record it has verified in an earlier build."""
     try:
-        status = trust.status_list(record.status_list)
-        revoked = status.is_revoked(record.status_index)
+        status = trust.status_list(status_list)
+        revoked = status.is_revoked(status_index)
     except StatusListMissingError:
         return _result(Verdict.STATUS_UNAVAILABLE, "status-list-missing", record=record, key=key)
     except StatusListError:
@@ -233,7 +261,7 @@ def verification_result(data: bytes | str, *, trust: Trust, now: dt.datetime) ->
             detail="列表签名或格式不对",
         )
     if revoked:
-        rev = status.revocation(record.status_index)
+        rev = status.revocation(status_index)
         return _result(
             Verdict.CERTIFICATE_REVOKED,
             "certificate-revoked",
@@ -244,13 +272,13 @@ def verification_result(data: bytes | str, *, trust: Trust, now: dt.datetime) ->
             why=rev.reason if rev else "不详",
         )
 
-    if parse_timestamp(record.valid_from) > now or created > now + CLOCK_SKEW:
+    if valid_from > now or created > now + CLOCK_SKEW:
         return _result(
             Verdict.NOT_YET_VALID,
             "not-yet-valid",
             record=record,
             key=key,
-            valid_from=record.valid_from,
+            valid_from=record.valid_from if record else valid_from.isoformat(),
         )
     return _result(Verdict.VALID, "valid", record=record, key=key)
 

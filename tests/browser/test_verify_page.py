@@ -132,6 +132,7 @@ def test_number_and_name_find_the_record(page, base: str) -> None:  # type: igno
 
 
 def test_verify_link_opens_the_record(page, base: str) -> None:  # type: ignore[no-untyped-def]
+    """Verify links carry the record hash (`#r=<hash>`), as before the shards: old links work."""
     h = record_hash(number="ACME-2024-000005", name="王五")
     page.goto(f"{base}/verify/#r={h}")
     got = verdict(page)
@@ -139,6 +140,26 @@ def test_verify_link_opens_the_record(page, base: str) -> None:  # type: ignore[
         "certificate-revoked",
         "证书已被撤销：撤销日期 2024-08-15，原因：考试违规。",
     )
+    reset(page)
+    page.goto(f"{base}/verify/?r={'0' * 32}")
+    assert verdict(page)["verdict"] == "not-found"
+
+
+def test_a_look_up_is_one_fetch_of_one_shard(page, base: str, verify_site: Path) -> None:  # type: ignore[no-untyped-def]
+    open_page(page, base)
+    page.wait_for_load_state("networkidle")
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url[len(base) :]))
+    page.fill("#xv-number", "ACME-2024-000000")
+    page.fill("#xv-name", "张三")
+    page.click("#xv-lookup button")
+    got = verdict(page)
+    assert got["verdict"] == "valid"
+    assert fetched == ["/r/0.json"]
+    shard = verify_site / "r" / "0.json"
+    assert b"ACME-2024-000000" not in shard.read_bytes()
+    assert "张三" not in shard.read_text(encoding="ascii")
+    assert float(got["ms"]) < 2000  # PBKDF2 at the published iteration count, then verify
 
 
 def test_only_same_origin_requests_and_offline_after_load(page, base: str) -> None:  # type: ignore[no-untyped-def]

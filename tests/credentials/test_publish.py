@@ -1,4 +1,5 @@
-"""The build step: verify everything, publish at hash paths, never publish a forged record."""
+"""The build step: verify everything, publish sealed shards, never publish a forged record, and
+the next build reads, verifies and rewrites only what changed."""
 
 from __future__ import annotations
 
@@ -7,14 +8,32 @@ import shutil
 from pathlib import Path
 
 import pytest
-from _scenarios import AGREEMENT, catalogue
+from _scenarios import (
+    A2,
+    A3,
+    ACME_NAME,
+    AGREEMENT,
+    B1,
+    ROOT,
+    catalogue,
+    record,
+    registry,
+    status_list,
+    t,
+    test_signer,
+)
 
+from generator.credentials import lookup
 from generator.credentials.demo import ensure_demo
 from generator.credentials.errors import PrivateKeyInTreeError, PublishError
-from generator.credentials.publish import publish_records
+from generator.credentials.jsontext import dump_json
+from generator.credentials.lookup import LookupParams, find_record
+from generator.credentials.publish import PublishReport, publish_records
 from generator.credentials.record import record_hash
+from generator.credentials.registry import KeyEntry, OrgEntry, Registry
 
 CASES = AGREEMENT / "cases"
+FAST = LookupParams(iterations=1000)  # the layout's code paths at a test's speed
 
 
 def add(repo: Path, case: str, number: str | None = None) -> Path:
@@ -27,12 +46,40 @@ def add(repo: Path, case: str, number: str | None = None) -> Path:
     return target
 
 
-def test_records_are_published_at_their_hash_paths(repo: Path, tmp_path: Path) -> None:
+def add_student(repo: Path, i: int, *, name: str | None = None) -> Path:
+    doc = record(
+        signer=A3,
+        created="2024-10-01T00:00:00Z",
+        index=100 + i,
+        name=name or f"学员{i}",
+        number=f"ACME-2024-{100 + i:06d}",
+    )
+    target = repo / "certificates" / "acme" / f"ACME-2024-{100 + i:06d}.json"
+    target.write_bytes(dump_json(doc))
+    return target
+
+
+def shard_of(i: int, bits: int = 3) -> str:
+    h = record_hash(number=f"ACME-2024-{100 + i:06d}", name=f"学员{i}")
+    return lookup.shard_name(lookup.shard_index(h, bits), bits)
+
+
+def publish(repo: Path, site: Path, **kwargs: object) -> PublishReport:
+    options: dict[str, object] = {"catalogue": catalogue(), "workers": 1, "params": FAST}
+    options.update(kwargs)
+    return publish_records(repo_root=repo, site_dir=site, **options)  # type: ignore[arg-type]
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_records_are_published_in_sealed_shards(repo: Path, tmp_path: Path) -> None:
     add(repo, "valid")
     add(repo, "valid-current-key")
     add(repo, "certificate-revoked")
     site = tmp_path / "site"
-    report = publish_records(
+    report = publish_records(  # the real KDF parameters, once
         repo_root=repo,
         site_dir=site,
         site_url="https://xcert.example/",
@@ -40,20 +87,35 @@ def test_records_are_published_at_their_hash_paths(repo: Path, tmp_path: Path) -
         workers=1,
     )
     assert (report.records, report.revoked, report.status_lists, report.qr_codes) == (3, 1, 1, 3)
-    h = record_hash(number="ACME-2024-000003", name="买买提·艾力")
-    assert h == record_hash(number=" acme-2024-000003", name="买买提•艾力")  # typed variants
-    assert (site / "r" / f"{h}.json").read_bytes() == (
-        CASES / "valid-current-key.json"
-    ).read_bytes()
-    assert (site / "r" / f"{h}.svg").read_text().startswith("<svg")
-    assert sorted(p.name for p in (site / "r").iterdir() if p.suffix == ".json") == sorted(
-        f"{record_hash(number=n, name=m)}.json"
-        for n, m in [
-            ("ACME-2024-000000", "张三"),
-            ("ACME-2024-000003", "买买提·艾力"),
-            ("ACME-2024-000005", "王五"),
-        ]
-    )
+    # Typed variants of the number and name find the record, byte for byte.
+    found = find_record(site, number=" acme-2024-000003", name="买买提•艾力")
+    assert found == (CASES / "valid-current-key.json").read_bytes()
+    assert find_record(site, number="ACME-2024-000003", name="买买提") is None
+    # Three records fit one shard; nothing in the folder names or shows a record.
+    assert sorted(files(site / "r")) == ["0.json", "index.html", "index.json"]
+    layout = json.loads((site / "r" / "index.json").read_text())
+    assert layout == {
+        "version": 2,
+        "kdf": {
+            "name": "PBKDF2",
+            "hash": "SHA-256",
+            "iterations": lookup.KDF_ITERATIONS,
+            "salt": "xcert-lookup-v2",
+        },
+        "shardBits": 0,
+    }
+    shard = (site / "r" / "0.json").read_text()
+    assert len(json.loads(shard)) == 3
+    for secret in (
+        "ACME-2024-000003",
+        "买买提",
+        record_hash(number="ACME-2024-000003", name="买买提·艾力"),
+    ):
+        assert secret not in shard
+    # QR images of the verify links are for printing, kept out of the site.
+    qr = repo / ".xcert-cache" / "qr" / "acme" / "ACME-2024-000003.svg"
+    assert qr.read_text().startswith("<svg")
+    assert not list(site.rglob("*.svg"))
     assert (site / "keys" / "registry.json").read_bytes() == (
         repo / "keys" / "registry.json"
     ).read_bytes()
@@ -65,34 +127,209 @@ def test_records_are_published_at_their_hash_paths(repo: Path, tmp_path: Path) -
     assert "noindex" in (site / "r" / "index.html").read_text()
 
 
-def test_qr_images_are_reused_from_the_cache(
+def test_the_next_build_reads_nothing_unchanged(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import generator.credentials.publish as publish
+    from generator.credentials import shards
 
     add(repo, "valid")
-    publish_records(
-        repo_root=repo,
-        site_dir=tmp_path / "a",
-        catalogue=catalogue(),
-        workers=1,
-        site_url="https://xcert.example/",
+    add(repo, "valid-current-key")
+    first = publish(repo, tmp_path / "a", site_url="https://xcert.example/")
+    assert first.shards and (first.shards.read, first.shards.verified, first.shards.derived) == (
+        2,
+        2,
+        2,
     )
 
-    def no_new_qr(path: Path, link: str) -> None:
-        raise AssertionError("a cached QR image was made again")
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an unchanged record was handled again")
 
-    monkeypatch.setattr(publish, "write_qr", no_new_qr)
-    publish_records(
-        repo_root=repo,
-        site_dir=tmp_path / "b",
-        catalogue=catalogue(),
-        workers=1,
-        site_url="https://xcert.example/",
+    for name in ("verification_result", "master_key", "seal", "write_qr"):
+        monkeypatch.setattr(shards, name, never)
+    again = publish(repo, tmp_path / "b", site_url="https://xcert.example/")
+    assert again.shards and (again.records, again.shards.read, again.shards.shards_written) == (
+        2,
+        0,
+        0,
     )
-    assert sorted(p.name for p in (tmp_path / "b" / "r").glob("*.svg")) == sorted(
-        p.name for p in (tmp_path / "a" / "r").glob("*.svg")
+    assert files(tmp_path / "a" / "r") == files(tmp_path / "b" / "r")
+
+
+def test_the_caches_are_keyed_by_content(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the manifest (a new state), the records are read again but neither verified nor
+    their keys derived again."""
+    from generator.credentials import shards
+
+    add(repo, "valid")
+    add(repo, "certificate-revoked")
+    publish(repo, tmp_path / "a")
+    shutil.rmtree(repo / ".xcert-cache" / "published")
+    monkeypatch.setattr(shards, "verification_result", None)
+    monkeypatch.setattr(shards, "master_key", None)
+    report = publish(repo, tmp_path / "b")
+    assert report.shards and (report.shards.read, report.shards.verified) == (2, 0)
+    assert report.shards.derived == 0 and report.revoked == 1
+    assert files(tmp_path / "a" / "r") == files(tmp_path / "b" / "r")
+
+
+def _registry_with(
+    repo: Path, acme_keys: tuple[KeyEntry, ...], beta_keys: tuple[KeyEntry, ...]
+) -> None:
+    old = registry()
+    acme = OrgEntry("acme", ACME_NAME, acme_keys)
+    beta = OrgEntry("beta", old.organizations[1].name, beta_keys)
+    new = Registry(
+        5, "2024-10-02T00:00:00Z", ROOT.public_key_multibase, old.root_name, (acme, beta)
     )
+    (repo / "keys" / "registry.json").write_bytes(dump_json(new.signed_document(ROOT)))
+
+
+def test_a_registry_change_verifies_again_only_the_records_of_the_changed_key(
+    repo: Path, tmp_path: Path
+) -> None:
+    add(repo, "valid")  # acme-2
+    current = add(repo, "valid-current-key")  # acme-3
+    publish(repo, tmp_path / "a")
+    acme, beta = registry().organizations
+    # Another organization's new key: nothing of acme is verified again.
+    beta2 = test_signer("beta-2")
+    _registry_with(
+        repo,
+        acme.keys,
+        (
+            *beta.keys,
+            KeyEntry("beta-2", "beta", beta2.public_key_multibase, "2024-10-01T00:00:00Z"),
+        ),
+    )
+    quiet = publish(repo, tmp_path / "b")
+    assert quiet.shards and (quiet.shards.read, quiet.shards.verified) == (0, 0)
+    # acme-3 found compromised from before it signed: its record stops the build.
+    k3 = acme.keys[2]
+    revoked = KeyEntry(
+        k3.key_id,
+        "acme",
+        k3.public_key_multibase,
+        k3.valid_from,
+        "2024-09-15T00:00:00Z",
+        "2024-09-15T00:00:00Z",
+        "私钥泄露",
+    )
+    _registry_with(repo, (*acme.keys[:2], revoked), beta.keys)
+    with pytest.raises(PublishError) as info:
+        publish(repo, tmp_path / "c")
+    assert [f for f, _ in info.value.failures] == [str(current.relative_to(repo))]
+    assert "key-revoked-before-issue" in info.value.failures[0][1]
+    assert not (tmp_path / "c" / "r").exists()
+
+
+def test_a_revocation_shows_at_the_next_build_without_verifying_again(
+    repo: Path, tmp_path: Path
+) -> None:
+    add(repo, "valid")
+    add(repo, "certificate-revoked")
+    assert publish(repo, tmp_path / "a").revoked == 1
+    revoked = status_list().with_revocation(
+        index=0, date="2024-08-20", reason="证书信息有误", at=t("2024-08-20T00:00:00")
+    )
+    (repo / "certificates" / "acme" / "status" / "1.json").write_bytes(
+        dump_json(revoked.signed_document(signer=A2, issuer_name=ACME_NAME))
+    )
+    report = publish(repo, tmp_path / "b")
+    assert report.revoked == 2
+    assert report.shards and (report.shards.read, report.shards.verified) == (0, 0)
+
+
+def test_a_new_batch_rewrites_only_its_shards(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lookup, "SHARD_TARGET", 2)  # 12 records → 3 bits: up to 8 shards
+    for i in range(12):
+        add_student(repo, i)
+    first = publish(repo, tmp_path / "a")
+    used = {shard_of(i) for i in range(12)}
+    assert first.shards and (first.shards.shard_bits, first.shards.shards) == (3, len(used))
+    state = repo / ".xcert-cache" / "published" / "r"
+    before = {p.name: p.stat().st_ino for p in state.iterdir()}
+    add_student(repo, 12)
+    report = publish(repo, tmp_path / "b")
+    assert report.shards and (report.records, report.shards.read) == (13, 1)
+    assert report.shards.shards_written == 1
+    after = {p.name: p.stat().st_ino for p in state.iterdir()}
+    assert {n for n in after if after[n] != before.get(n)} == {f"{shard_of(12)}.json"}
+    # The site of the first build is untouched: its shards are its own files.
+    assert files(tmp_path / "a" / "r") != files(tmp_path / "b" / "r")
+    assert find_record(tmp_path / "a", number="ACME-2024-000112", name="学员12") is None
+    assert find_record(tmp_path / "b", number="ACME-2024-000112", name="学员12") is not None
+
+
+def test_incremental_builds_equal_a_full_one(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lookup, "SHARD_TARGET", 2)
+    paths = [add_student(repo, i) for i in range(10)]
+    publish(repo, tmp_path / "a")
+    paths[3].unlink()  # removed
+    add_student(repo, 5, name="改名后")  # changed: same number, another name
+    add_student(repo, 20)  # added
+    report = publish(repo, tmp_path / "b")
+    assert report.shards and (report.records, report.shards.read, report.shards.removed) == (
+        10,
+        2,
+        1,
+    )
+    full = publish(repo, tmp_path / "c", cache_dir=tmp_path / "fresh-cache")
+    assert full.shards and full.shards.read == 10
+    assert files(tmp_path / "b" / "r") == files(tmp_path / "c" / "r")
+    assert find_record(tmp_path / "b", number="ACME-2024-000103", name="学员3") is None
+    assert find_record(tmp_path / "b", number="ACME-2024-000105", name="学员5") is None
+    assert find_record(tmp_path / "b", number="ACME-2024-000105", name="改名后") is not None
+
+
+def test_a_shard_count_change_rewrites_every_shard(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lookup, "SHARD_TARGET", 2)
+    for i in range(8):
+        add_student(repo, i)
+    assert publish(repo, tmp_path / "a").shards.shard_bits == 2  # type: ignore[union-attr]
+    add_student(repo, 8)
+    report = publish(repo, tmp_path / "b")
+    assert report.shards and report.shards.shard_bits == 3
+    publish(repo, tmp_path / "c", cache_dir=tmp_path / "fresh-cache")
+    assert files(tmp_path / "b" / "r") == files(tmp_path / "c" / "r")
+    assert len(files(tmp_path / "b" / "r")) == len({shard_of(i) for i in range(9)}) + 2  # index.*
+
+
+def test_a_publish_killed_while_writing_shards_is_finished_by_the_next(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.credentials._state as state
+
+    monkeypatch.setattr(lookup, "SHARD_TARGET", 2)
+    for i in range(12):
+        add_student(repo, i)
+    publish(repo, tmp_path / "a")
+    for i in range(12, 16):
+        add_student(repo, i)
+    real = state.write_atomic
+    calls = []
+
+    def dies_on_the_second(path: Path, data: bytes) -> bool:
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # the build is killed
+        return real(path, data)
+
+    monkeypatch.setattr(state, "write_atomic", dies_on_the_second)
+    with pytest.raises(KeyboardInterrupt):
+        publish(repo, tmp_path / "b")
+    monkeypatch.setattr(state, "write_atomic", real)
+    again = publish(repo, tmp_path / "c")
+    assert again.shards and again.shards.read == 0  # the manifest had the batch already
+    publish(repo, tmp_path / "d", cache_dir=tmp_path / "fresh-cache")
+    assert files(tmp_path / "c" / "r") == files(tmp_path / "d" / "r")
 
 
 @pytest.mark.parametrize(
@@ -114,48 +351,83 @@ def test_a_failing_record_stops_publishing_and_is_named(
     bad = add(repo, case, number="ZZZ-BAD-0001")
     site = tmp_path / "site"
     with pytest.raises(PublishError) as info:
-        publish_records(repo_root=repo, site_dir=site, catalogue=catalogue(), workers=1)
+        publish(repo, site)
     assert [f for f, _ in info.value.failures] == [str(bad.relative_to(repo))]
     assert not (site / "r").exists()
+    # Nothing was kept: once the bad file is gone, the good one is published.
+    bad.unlink()
+    assert publish(repo, site).records == 1
 
 
 def test_all_failing_files_are_listed(repo: Path, tmp_path: Path) -> None:
     for case in ("altered-subject", "unknown-key", "no-proof"):
         add(repo, case, number=f"ZZZ-{case}")
     with pytest.raises(PublishError) as info:
-        publish_records(
-            repo_root=repo, site_dir=tmp_path / "site", catalogue=catalogue(), workers=1
-        )
+        publish(repo, tmp_path / "site")
     assert len(info.value.failures) == 3
     assert str(info.value).endswith("3 files failed verification; no record published")
+
+
+def test_the_same_number_and_name_twice_is_refused(repo: Path, tmp_path: Path) -> None:
+    add(repo, "valid")
+    copy = add(repo, "valid", number="ZZZ-COPY")
+    with pytest.raises(PublishError) as info:
+        publish(repo, tmp_path / "site")
+    assert info.value.failures == [
+        (
+            str(copy.relative_to(repo)),
+            "same number and name as certificates/acme/ACME-2024-000000.json",
+        )
+    ]
 
 
 def test_a_private_key_in_the_tree_stops_the_build(repo: Path, tmp_path: Path) -> None:
     (repo / "keys" / "acme-1.xcert-key").write_text("{}")
     with pytest.raises(PrivateKeyInTreeError, match="keys/acme-1.xcert-key"):
-        publish_records(
-            repo_root=repo, site_dir=tmp_path / "site", catalogue=catalogue(), workers=1
-        )
+        publish(repo, tmp_path / "site")
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["certificates/acme/LEAK.json", "certificates/acme/status/old.pem", "certificates/notes.txt"],
+)
+def test_a_private_key_among_the_records_stops_the_build(
+    repo: Path, tmp_path: Path, where: str
+) -> None:
+    add(repo, "valid")
+    (repo / where).write_text('{"format": "xcert-private-key", "seed": "..."}')
+    with pytest.raises(PrivateKeyInTreeError, match=where):
+        publish(repo, tmp_path / "site")
+    assert not (tmp_path / "site" / "r").exists()
+
+
+def test_a_record_replaced_by_a_private_key_is_found_at_the_next_build(
+    repo: Path, tmp_path: Path
+) -> None:
+    """Unchanged record files are not read again, but a changed one is, and looked at."""
+    target = add(repo, "valid")
+    publish(repo, tmp_path / "a")
+    target.write_text('{"privateKeyMultibase": "z3u2..."}')
+    with pytest.raises(PrivateKeyInTreeError, match="ACME-2024-000000.json"):
+        publish(repo, tmp_path / "b")
 
 
 def test_parallel_workers_give_the_same_site(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import generator.credentials._parallel as parallel
+    from generator.credentials import shards
 
-    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
-    add(repo, "valid")
-    add(repo, "valid-current-key")
+    monkeypatch.setattr(shards, "CHUNK", 2)  # several chunks, so the workers share the work
+    monkeypatch.setattr(lookup, "SHARD_TARGET", 2)
+    for i in range(9):
+        add_student(repo, i)
     one, two = tmp_path / "one", tmp_path / "two"
-    publish_records(
-        repo_root=repo, site_dir=one, catalogue=catalogue(), workers=1, site_url="https://x.example"
-    )
-    publish_records(
-        repo_root=repo, site_dir=two, catalogue=catalogue(), workers=2, site_url="https://x.example"
-    )
-    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
-    assert all((one / f).read_bytes() == (two / f).read_bytes() for f in files)
+    publish(repo, one, workers=1, cache_dir=tmp_path / "c1", site_url="https://x.example")
+    report = publish(repo, two, workers=2, cache_dir=tmp_path / "c2", site_url="https://x.example")
+    assert report.shards and report.shards.read == 9
+    found = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert found == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
+    assert all((one / f).read_bytes() == (two / f).read_bytes() for f in found)
 
 
 def test_the_demo_is_deterministic_and_publishes(tmp_path: Path) -> None:
@@ -169,7 +441,7 @@ def test_the_demo_is_deterministic_and_publishes(tmp_path: Path) -> None:
     assert {p: p.stat().st_mtime_ns for p in snapshot} == mtimes
     assert sorted(p.name for p in keys.iterdir()) == ["demo-1.xcert-key", "demo-root.xcert-key"]
     site = tmp_path / "site"
-    report = publish_records(repo_root=repo, site_dir=site, catalogue=catalogue(), workers=1)
+    report = publish(repo, site)
     assert (report.records, report.revoked, report.demo) == (3, 1, True)
     assert sorted(p.name for p in (site / "verify" / "demo").iterdir()) == [
         "altered.json",
@@ -177,6 +449,7 @@ def test_the_demo_is_deterministic_and_publishes(tmp_path: Path) -> None:
         "revoked.json",
         "valid.json",
     ]
+    assert find_record(site, number="DEMO-2024-000002", name="李四") is not None
     assert "DEMO" in (repo / "keys" / "registry.json").read_text(encoding="utf-8")
 
 
@@ -192,3 +465,17 @@ def test_demo_keys_may_not_live_in_the_repository(tmp_path: Path) -> None:
 
     with pytest.raises(UsageError):
         ensure_demo(repo_root=tmp_path, key_dir=tmp_path / "keys" / "demo")
+
+
+def test_beta_records_use_their_own_status_lists(repo: Path, tmp_path: Path) -> None:
+    """A record whose organization has no status list stops the build (status-unavailable)."""
+    doc = record(
+        signer=B1, created="2024-07-01T00:00:00Z", index=0, org="beta", number="BETA-2024-000000"
+    )
+    (repo / "certificates" / "beta").mkdir()
+    target = repo / "certificates" / "beta" / "BETA-2024-000000.json"
+    target.write_bytes(dump_json(doc))
+    with pytest.raises(PublishError) as info:
+        publish(repo, tmp_path / "site")
+    assert info.value.failures[0][0] == "certificates/beta/BETA-2024-000000.json"
+    assert "status-unavailable" in info.value.failures[0][1]

@@ -1,8 +1,10 @@
 // The verify page (/verify/): loads the key registry and status lists from this site, then judges
 // a record given as a file, as pasted text, by certificate number + name, or by a verify link
-// (#r=<hash>). Every fetch is same-origin; after loading, files and pasted text verify offline.
+// (#r=<hash>; the number + name look-up fetches one shard, lookup.js). Every fetch is same-origin;
+// after loading, files and pasted text verify offline.
 
 import { ed25519Engine, forceEngine } from './crypto.js';
+import { checkLayout, findRecord } from './lookup.js';
 import { recordHash } from './record.js';
 import { registryFromDocument, statusListFromDocument, TrustError, verificationResult } from './verify.js';
 
@@ -70,6 +72,12 @@ async function loadTrust() {
   } catch {
     /* the verdict does not need it; links and names fall back to the record */
   }
+  let layout = null; // r/index.json: how number + name look-ups find a record
+  try {
+    layout = await fetchJson(site('r/index.json'));
+  } catch {
+    /* no record published yet: every look-up finds nothing */
+  }
   const statusList = async (listId) => {
     if (lists.has(listId)) return lists.get(listId);
     const m = /^urn:xcert:status:([a-z0-9-]+):([0-9]+)$/.exec(listId);
@@ -85,7 +93,7 @@ async function loadTrust() {
     throw e;
   };
   await ed25519Engine();
-  return { registry, statusList, catalogue };
+  return { registry, statusList, catalogue, layout };
 }
 
 function el(tag, attrs = {}, ...children) {
@@ -182,7 +190,32 @@ function main() {
     }
     show(await verificationResult(bytes, trust), trust, started);
   }
-  const byHash = (hash) => judge(() => fetchBytes(site(`r/${hash}.json`)));
+  const notFound = () => Object.assign(new Error('not found'), { status: 404 });
+  const fetchShard = async (path) => {
+    try {
+      return await fetchJson(site(path));
+    } catch (e) {
+      if (e.status === 404) return null;
+      throw e;
+    }
+  };
+  const byHash = (hash) =>
+    judge(async () => {
+      const { layout } = await trustReady;
+      if (!layout) throw notFound();
+      const bytes = await findRecord(hash, checkLayout(layout), fetchShard);
+      if (!bytes) throw notFound();
+      // The record must be the one asked for (its number and name give the same hash).
+      let subject = null;
+      try {
+        subject = JSON.parse(new TextDecoder().decode(bytes)).credentialSubject;
+      } catch {
+        return bytes; // not JSON: the verdict says so
+      }
+      const own = subject && (await recordHash(String(subject.certificateNumber), String(subject.name)));
+      if (own !== hash) throw notFound();
+      return bytes;
+    });
 
   const file = document.getElementById('xv-file');
   file.addEventListener('change', () => {

@@ -1,0 +1,89 @@
+"""The look-up layout's pieces: HKDF against RFC 5869, sealing and opening entries, shards."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from generator.credentials import lookup
+
+
+@pytest.mark.parametrize(
+    ("ikm", "salt", "info", "length", "okm"),
+    [
+        (  # RFC 5869, test case 1
+            bytes([0x0B] * 22),
+            bytes(range(13)),
+            bytes(range(0xF0, 0xFA)),
+            42,
+            "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865",
+        ),
+        (  # RFC 5869, test case 3: no salt, no info (what the layout uses for the salt)
+            bytes([0x0B] * 22),
+            b"",
+            b"",
+            42,
+            "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8",
+        ),
+    ],
+)
+def test_hkdf_matches_rfc_5869(ikm: bytes, salt: bytes, info: bytes, length: int, okm: str) -> None:
+    assert lookup.hkdf_sha256(ikm, info=info, length=length, salt=salt).hex() == okm
+
+
+def test_sealing_is_deterministic_and_opens_only_with_its_key() -> None:
+    params = lookup.LookupParams(iterations=10)
+    master = lookup.master_key("0123456789abcdef0123456789abcdef", params)
+    record = '{"name": "张三", "n": 1}\n'.encode()
+    tag, entry = lookup.seal(master, record)
+    assert (tag, entry) == lookup.seal(master, record)  # byte-identical builds
+    assert len(tag) == lookup.TAG_BYTES
+    assert lookup.open_entry(master, entry) == record
+    other_tag, other_entry = lookup.seal(master, record.replace(b"1", b"2"))
+    assert other_tag == tag and other_entry[:12] != entry[:12]  # never the same nonce twice
+    with pytest.raises(ValueError):
+        lookup.open_entry(lookup.master_key("f" * 32, params), entry)
+    tampered = entry[:-1] + bytes([entry[-1] ^ 1])
+    with pytest.raises(ValueError):
+        lookup.open_entry(master, tampered)
+
+
+def test_the_master_key_depends_on_every_parameter() -> None:
+    h = "0123456789abcdef0123456789abcdef"
+    keys = {
+        lookup.master_key(h, lookup.LookupParams(iterations=10)),
+        lookup.master_key(h, lookup.LookupParams(iterations=11)),
+        lookup.master_key(h, lookup.LookupParams(iterations=10, salt="another")),
+        lookup.master_key("1" + h[1:], lookup.LookupParams(iterations=10)),
+    }
+    assert len(keys) == 4
+
+
+@pytest.mark.parametrize(
+    ("count", "bits"),
+    [(0, 0), (1, 0), (64, 0), (65, 1), (128, 1), (129, 2), (1_000_000, 14), (10_000_000, 18)],
+)
+def test_shard_bits_keep_shards_at_most_the_target_on_average(count: int, bits: int) -> None:
+    assert lookup.shard_bits(count) == bits
+    if count:
+        assert count / 2**bits <= lookup.SHARD_TARGET
+
+
+def test_a_hash_lies_in_the_range_of_its_shard() -> None:
+    rng = random.Random(7)
+    for bits in (0, 1, 4, 11, 14, 18, 32):
+        for _ in range(200):
+            h = f"{rng.getrandbits(128):032x}"
+            index = lookup.shard_index(h, bits)
+            lo, hi = lookup.shard_range(index, bits)
+            assert lo <= h < hi
+            assert len(lookup.shard_name(index, bits)) == max(1, -(-bits // 4))
+    assert lookup.shard_name(0x3FFF, 14) == "3fff"
+
+
+def test_the_shard_file_is_sorted_json() -> None:
+    entries = [(b"\x02" * 16, b"bb"), (b"\x01" * 16, b"aa")]
+    text = lookup.shard_bytes(entries).decode()
+    assert text.splitlines()[1].startswith('"AQEB')  # the smaller tag first
+    assert lookup.shard_bytes(list(reversed(entries))) == lookup.shard_bytes(entries)
