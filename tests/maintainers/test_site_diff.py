@@ -24,6 +24,8 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Commit 1: the shipped catalogue. Commit 2: a new 公示 written by `xcert new`. Uncommitted on
     top: the first-batch 公示's period moved so that it is open again."""
     root = copy_repo(tmp_path_factory.mktemp("diff"))
+    # The project's ignore rules, as a real clone has them (builds leave .xcert-cache/ behind).
+    (root / ".gitignore").write_bytes((REPO / ".gitignore").read_bytes())
     _git(root, "init", "-q", "-b", "main")
     _git(root, "add", "-A")
     _git(root, "commit", "-q", "-m", "base")
