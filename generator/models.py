@@ -427,3 +427,31 @@ class MajorLink:
     education: EducationLevel
     certificate: Certificate
     level: Level
+
+
+@dataclass(frozen=True)
+class IssuedCount:
+    """Published records of one certificate, issue year and level (from the signed records)."""
+
+    certificate: str
+    year: int
+    level: str  # 初级 / 中级 / 高级, as the records say
+    issued: int  # every published record, revoked ones included
+    revoked: int  # of those, revoked in a status list at build time
+
+
+@dataclass(frozen=True)
+class IssuedRecords:
+    """What publishing counted, handed to the pages. `demo` is true when the records are signed
+    under the DEMO root: the pages then say the figures are demonstration data."""
+
+    counts: tuple[IssuedCount, ...] = ()
+    demo: bool = False
+    as_of: dt.date | None = None  # the build's date
+
+    def of(self, certificate: str) -> list[IssuedCount]:
+        return sorted((c for c in self.counts if c.certificate == certificate),
+                      key=lambda c: (c.year, LEVEL_ORDER.get(Level(c.level), 9)))
+
+    def total(self, certificate: str) -> int:
+        return sum(c.issued for c in self.counts if c.certificate == certificate)

@@ -2,10 +2,10 @@
 facts keyed by content, so a record is verified once and its slow look-up key derived once.
 
 - `verified`: SHA-256 of a record file's bytes → the signing key, the key entry's token, and the
-  record's hash, status entry and times. A hit stands for "signature and key window checked"
-  while the registry's entry for that key is unchanged (same token); the status lists and the
-  clock are checked again at every build (`verify.status_result`), so a revocation never waits
-  for the cache.
+  record's hash, status entry, times, and certificate, level and issue date (for the counts).
+  A hit stands for "signature and key window checked" while the registry's entry for that key
+  is unchanged (same token); the status lists and the clock are checked again at every build
+  (`verify.status_result`), so a revocation never waits for the cache.
 - `masters`: (record hash, KDF parameters) → PBKDF2 master key (lookup.master_key).
 
 Entries are facts, never wrong, so they are written as soon as they are known (SQLite, WAL, so
@@ -25,7 +25,7 @@ from generator.credentials.registry import KeyEntry, Registry
 
 CACHE_DIR = ".xcert-cache"
 CACHE_FILE = "records.sqlite3"
-_SCHEMA_VERSION = 1
+_SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS verified (
   content BLOB PRIMARY KEY,
@@ -35,7 +35,10 @@ CREATE TABLE IF NOT EXISTS verified (
   list_id TEXT NOT NULL,
   list_index INTEGER NOT NULL,
   valid_from INTEGER NOT NULL,
-  created INTEGER NOT NULL
+  created INTEGER NOT NULL,
+  certificate TEXT NOT NULL,
+  level TEXT NOT NULL,
+  issue_date TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS masters (
   hash TEXT NOT NULL,
@@ -72,6 +75,9 @@ class Checked:
     list_index: int
     valid_from: int  # epoch seconds
     created: int
+    certificate: str
+    level: str
+    issue_date: str  # YYYY-MM-DD
 
     def row(self, content: bytes) -> tuple[object, ...]:
         return (
@@ -83,6 +89,9 @@ class Checked:
             self.list_index,
             self.valid_from,
             self.created,
+            self.certificate,
+            self.level,
+            self.issue_date,
         )
 
 
@@ -122,7 +131,8 @@ class RecordCache:
 
     def checked(self, content: bytes) -> Checked | None:
         row = self.conn.execute(
-            "SELECT key, key_token, hash, list_id, list_index, valid_from, created"
+            "SELECT key, key_token, hash, list_id, list_index, valid_from, created,"
+            " certificate, level, issue_date"
             " FROM verified WHERE content = ?",
             (content,),
         ).fetchone()
@@ -141,7 +151,9 @@ class RecordCache:
         publishing commits every few tens of thousands of records, not every chunk)."""
         if not self.conn.in_transaction:
             self.conn.execute("BEGIN IMMEDIATE")
-        self.conn.executemany("INSERT OR REPLACE INTO verified VALUES (?,?,?,?,?,?,?,?)", checked)
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO verified VALUES (?,?,?,?,?,?,?,?,?,?,?)", checked
+        )
         self.conn.executemany("INSERT OR REPLACE INTO masters VALUES (?,?,?)", masters)
 
     def flush(self) -> None:

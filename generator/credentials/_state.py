@@ -4,8 +4,9 @@ shards whose records were added, changed or removed.
 
 `state.sqlite3` holds, per record file: its size and mtime (to skip unchanged files without
 reading them), the SHA-256 of its bytes, what verification established (key, key token, status
-entry, times), its record hash, and its sealed entry (tag + ciphertext). `r/` holds the shard
-files, written from the manifest. A shard to rewrite is noted in `pending` in the same
+entry, times), its record hash, its sealed entry (tag + ciphertext), and its certificate, level
+and issue date (the counts of issued certificates). `r/` holds the shard files, written from the
+manifest. A shard to rewrite is noted in `pending` in the same
 transaction as the manifest change, and cleared once written: a build killed in between leaves
 the note, and the next build finishes the job.
 """
@@ -33,7 +34,7 @@ from generator.credentials.lookup import (
 )
 
 STATE_DIR = "published"
-_SCHEMA_VERSION = 1
+_SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS published (
@@ -49,13 +50,16 @@ CREATE TABLE IF NOT EXISTS published (
   created INTEGER NOT NULL,
   hash TEXT NOT NULL,
   tag BLOB NOT NULL,
-  entry BLOB NOT NULL
+  entry BLOB NOT NULL,
+  certificate TEXT NOT NULL,
+  level TEXT NOT NULL,
+  issue_date TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS published_hash ON published (hash);
 CREATE TABLE IF NOT EXISTS pending (shard INTEGER PRIMARY KEY);
 """
 # Row of `published`, in column order.
-Row = tuple[str, int, int, bytes, str, str, str, int, int, int, str, bytes, bytes]
+Row = tuple[str, int, int, bytes, str, str, str, int, int, int, str, bytes, bytes, str, str, str]
 
 
 class PublishedState:
@@ -151,7 +155,7 @@ class PublishedState:
 
     def put(self, rows: list[Row]) -> None:
         self.conn.executemany(
-            "INSERT OR REPLACE INTO published VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows
+            "INSERT OR REPLACE INTO published VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows
         )
         self.conn.executemany("INSERT INTO touched VALUES (?)", [(r[10],) for r in rows])
 
@@ -171,11 +175,13 @@ class PublishedState:
             groups.setdefault(h, []).append(path)
         return list(groups.values())
 
-    def status_rows(self) -> Iterator[tuple[str, str, int, int, int]]:
-        """(path, list id, index, valid from, created) of every record, for the checks that
-        depend on the status lists and the clock (run at every build)."""
+    def status_rows(self) -> Iterator[tuple[str, str, int, int, int, str, str, str]]:
+        """(path, list id, index, valid from, created, certificate, level, issue date) of every
+        record, for the checks that depend on the status lists and the clock and for the counts
+        the pages show (run at every build)."""
         yield from self.conn.execute(
-            "SELECT path, list_id, list_index, valid_from, created FROM published"
+            "SELECT path, list_id, list_index, valid_from, created, certificate, level, issue_date"
+            " FROM published"
         )
 
     def count(self) -> int:

@@ -48,6 +48,7 @@ from generator.credentials.shards import (
 )
 from generator.credentials.status import site_status_path, status_list_from_document
 from generator.credentials.verify import Trust
+from generator.models import IssuedCount
 
 __all__ = ["PUBLISHABLE", "PublishReport", "publish_records", "verify_link", "write_qr"]
 
@@ -76,6 +77,11 @@ class PublishReport:
     demo: bool
     fingerprint: str | None
     shards: ShardReport | None = None  # what was read, verified, derived and rewritten
+
+    @property
+    def issued(self) -> tuple[IssuedCount, ...]:
+        """Published records per certificate, issue year and level."""
+        return self.shards.issued if self.shards else ()
 
 
 def configured_site_url(repo_root: Path) -> str | None:

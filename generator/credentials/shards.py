@@ -46,6 +46,7 @@ from generator.credentials.keys import (
 )
 from generator.credentials.lookup import LookupParams, master_key, seal, shard_bits
 from generator.credentials.verify import Trust, Verdict, status_result, verification_result
+from generator.models import IssuedCount
 
 # Verdicts of genuine records: published so that the page can say "revoked" or "not yet valid".
 PUBLISHABLE = frozenset({Verdict.VALID, Verdict.CERTIFICATE_REVOKED, Verdict.NOT_YET_VALID})
@@ -67,6 +68,7 @@ class ShardReport:
     shards: int
     shards_written: int
     shard_bits: int
+    issued: tuple[IssuedCount, ...] = ()  # per certificate, issue year and level
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,9 @@ def _seal_chunk(files: list[tuple[str, int, int]]) -> list[tuple[object, ...]]:
                 list_index=result.record.status_index,
                 valid_from=_epoch(result.record.valid_from),
                 created=_epoch(result.proof_created),
+                certificate=result.record.certificate,
+                level=result.record.level,
+                issue_date=result.record.issue_date,
             )
             new_check = checked.row(content)
         master = cache.master(checked.hash, job.params.cache_key)
@@ -219,6 +224,9 @@ def _seal_chunk(files: list[tuple[str, int, int]]) -> list[tuple[object, ...]]:
             checked.hash,
             tag,
             entry,
+            checked.certificate,
+            checked.level,
+            checked.issue_date,
         )
         out.append(("ok", row, new_check, new_master, qr))
     return out
@@ -271,7 +279,7 @@ def publish_shards(
             state.drop_gone()
             for paths in state.duplicates():
                 failures += [(p, f"same number and name as {paths[0]}") for p in paths[1:]]
-            counts = _check_status(state, trust, now, failures)
+            counts, issued = _check_status(state, trust, now, failures)
             if failures:
                 raise PublishError(sorted(failures))
             total = state.count()
@@ -294,6 +302,7 @@ def publish_shards(
             shards=shards - 1,  # not r/index.json
             shards_written=written,
             shard_bits=bits,
+            issued=issued,
         )
     finally:
         _JOB = None
@@ -344,11 +353,16 @@ def _read_changed(state: PublishedState, cache: RecordCache, *, workers: int) ->
 
 def _check_status(
     state: PublishedState, trust: Trust, now: dt.datetime, failures: list[tuple[str, str]]
-) -> dict[Verdict, int]:
-    """The checks that depend on the status lists and the clock, for every published record."""
+) -> tuple[dict[Verdict, int], tuple[IssuedCount, ...]]:
+    """The checks that depend on the status lists and the clock, for every published record;
+    on the way, the records counted per certificate, issue year and level (this pass reads every
+    manifest row at every build anyway, so the counts cost no extra read)."""
     counts = dict.fromkeys(PUBLISHABLE, 0)
+    tally: dict[tuple[str, int, str], list[int]] = {}
     utc = dt.UTC
-    for path, list_id, index, valid_from, created in state.status_rows():
+    for path, list_id, index, valid_from, created, cert, level, issued in state.status_rows():
+        group = tally.setdefault((cert, int(issued[:4]), level), [0, 0])
+        group[0] += 1
         result = status_result(
             status_list=list_id,
             status_index=index,
@@ -359,6 +373,11 @@ def _check_status(
         )
         if result.verdict in counts:
             counts[result.verdict] += 1
+            group[1] += result.verdict is Verdict.CERTIFICATE_REVOKED
         else:
             failures.append((path, f"{result.verdict}: {result.message}"))
-    return counts
+    issued_counts = tuple(
+        IssuedCount(certificate=c, year=y, level=lv, issued=n, revoked=r)
+        for (c, y, lv), (n, r) in sorted(tally.items())
+    )
+    return counts, issued_counts
