@@ -12,7 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from generator import lifecycle
-from generator.models import Catalogue, Certificate, Exam, Notice, Organization, Standard, WorkArea
+from generator.models import (
+    Catalogue,
+    Certificate,
+    Exam,
+    IssuedRecords,
+    Notice,
+    Organization,
+    Standard,
+    WorkArea,
+)
+from generator.render.outcomes import records_source
 from generator.render.pages import Page
 
 SCHEMAS = Path(__file__).parent / "api_schemas"
@@ -58,7 +68,19 @@ def _work_areas(areas: tuple[WorkArea, ...]) -> list[dict[str, Any]]:
         for t in w.tasks]} for w in areas]
 
 
-def certificate(cat: Catalogue, c: Certificate, today: dt.date) -> dict[str, Any]:
+def _issued_records(issued: IssuedRecords, cert_id: str) -> dict[str, Any]:
+    counts = issued.of(cert_id)
+    return {
+        "demo": issued.demo, "source": records_source(issued),
+        "as_of": issued.as_of.isoformat() if issued.as_of else None,
+        "total": sum(c.issued for c in counts), "revoked": sum(c.revoked for c in counts),
+        "counts": [{"year": c.year, "level": c.level, "issued": c.issued, "revoked": c.revoked}
+                   for c in counts],
+    }
+
+
+def certificate(cat: Catalogue, c: Certificate, today: dt.date,
+                issued: IssuedRecords | None = None) -> dict[str, Any]:
     org = cat.organizations[c.organization]
     std = cat.standard_of(c)
     standing = lifecycle.standing(cat, "certificates", c.id, today)
@@ -88,6 +110,7 @@ def certificate(cat: Catalogue, c: Certificate, today: dt.date) -> dict[str, Any
         "fee_exception": {"reference": c.fee_exception.reference, "note": c.fee_exception.note}
         if c.fee_exception else None,
         "outcomes": _outcomes(c.outcomes),
+        "issued_records": _issued_records(issued or IssuedRecords(as_of=today), c.id),
         "notices": [_notice_ref(n) for n in cat.notices_about("certificates", c.id)],
     }
 
@@ -139,8 +162,10 @@ def majors(cat: Catalogue) -> list[dict[str, Any]]:
     return out
 
 
-def render_api(cat: Catalogue, *, today: dt.date) -> list[Page]:
-    certs = [certificate(cat, c, today) for c in sorted(cat.certificates.values(), key=lambda c: c.id)]
+def render_api(cat: Catalogue, *, today: dt.date,
+               issued: IssuedRecords | None = None) -> list[Page]:
+    certs = [certificate(cat, c, today, issued)
+             for c in sorted(cat.certificates.values(), key=lambda c: c.id)]
     orgs = [organization(cat, o, today) for o in sorted(cat.organizations.values(), key=lambda o: o.id)]
     notices = [notice(n, today) for n in cat.notices_newest_first()]
     meta = {"version": API_VERSION, "date": today.isoformat()}

@@ -1,10 +1,12 @@
-"""Which charts each page shows, from outcome figures and from the catalogue itself."""
+"""Which charts each page shows: from outcome figures, from the catalogue itself, and from the
+counts of published certificate records."""
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from generator.models import Catalogue, Outcome, OutcomeMetric
+from generator.models import Catalogue, IssuedCount, IssuedRecords, Level, Outcome, OutcomeMetric
 from generator.render.charts import Chart
 from generator.render.pages import BATCH_NAMES
 
@@ -63,3 +65,80 @@ def field_charts(cat: Catalogue, field_id: str, today: str) -> list[Chart]:
             labels=tuple(c.short_name for c, _ in with_holders), values=tuple(h for _, h in with_holders),
             source=sources, date=latest.isoformat()))
     return charts
+
+
+# Counts derived from the published signed records (publish.py), as opposed to the figures an
+# organization declares. Under the DEMO root they are demonstration data and say so everywhere.
+RECORDS_SOURCE = "本站发布的已签名证书记录（构建时逐份验证签名后计数）"
+DEMO_RECORDS_SOURCE = "DEMO 演示记录（由 DEMO 根密钥签发，不是真实的颁证数据）"
+
+
+def records_source(issued: IssuedRecords) -> str:
+    return DEMO_RECORDS_SOURCE if issued.demo else RECORDS_SOURCE
+
+
+def _records_title(title: str, issued: IssuedRecords) -> str:
+    return f"DEMO 演示数据：{title}" if issued.demo else title
+
+
+def _as_of(issued: IssuedRecords, today: str) -> str:
+    return issued.as_of.isoformat() if issued.as_of else today
+
+
+@dataclass(frozen=True)
+class IssuedYear:
+    """One row of a certificate's table of issued certificates."""
+
+    year: int | None  # None: the row of totals
+    # 初级, 中级, 高级: every level, since a record outlives its level's removal from the catalogue
+    per_level: tuple[int, ...]
+    total: int
+    revoked: int
+
+
+def issued_years(issued: IssuedRecords, cert_id: str) -> list[IssuedYear]:
+    """A row per issue year, then the totals; empty when no record of the certificate exists."""
+    levels = [lv.value for lv in Level]
+    years: dict[int, dict[str, IssuedCount]] = defaultdict(dict)
+    for count in issued.of(cert_id):
+        years[count.year][count.level] = count
+    rows = []
+    for year in sorted(years):
+        mine = years[year]
+        rows.append(IssuedYear(
+            year=year,
+            per_level=tuple(mine[lv].issued if lv in mine else 0 for lv in levels),
+            total=sum(c.issued for c in mine.values()),
+            revoked=sum(c.revoked for c in mine.values())))
+    if rows:
+        rows.append(IssuedYear(
+            year=None, per_level=tuple(sum(col) for col in zip(*(r.per_level for r in rows))),
+            total=sum(r.total for r in rows), revoked=sum(r.revoked for r in rows)))
+    return rows
+
+
+def issued_chart(cat: Catalogue, cert_id: str, issued: IssuedRecords, today: str) -> Chart | None:
+    """Issued certificates per year and level, one bar each."""
+    counts = issued.of(cert_id)
+    if not counts or cert_id not in cat.certificates:
+        return None
+    return Chart(
+        slug=f"certificates-{cert_id}-issued-records",
+        title=_records_title("已颁发证书数（按年份、等级）", issued), unit=" 份",
+        labels=tuple(f"{c.year}年 {c.level}" for c in counts),
+        values=tuple(float(c.issued) for c in counts),
+        source=records_source(issued), date=_as_of(issued, today))
+
+
+def field_issued_chart(cat: Catalogue, field_id: str, issued: IssuedRecords,
+                       today: str) -> Chart | None:
+    """A field's certificates by the number of certificates issued (holders), largest first."""
+    totals = [(c, issued.total(c.id)) for c in cat.certificates.values() if c.field == field_id]
+    ranked = sorted(((c, n) for c, n in totals if n > 0), key=lambda x: (-x[1], x[0].id))
+    if not ranked:
+        return None
+    return Chart(
+        slug=f"fields-{field_id}-issued-records",
+        title=_records_title("本领域各证书已颁发证书数", issued), unit=" 份",
+        labels=tuple(c.short_name for c, _ in ranked), values=tuple(float(n) for _, n in ranked),
+        source=records_source(issued), date=_as_of(issued, today))

@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator import lifecycle, workdays
-from generator.models import Catalogue, EducationLevel, Level
+from generator.models import Catalogue, EducationLevel, IssuedRecords, Level
 from generator.render import escape
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -65,11 +65,22 @@ def _environment() -> jinja2.Environment:
 
 
 class _Renderer:
-    def __init__(self, cat: Catalogue, today: dt.date) -> None:
+    def __init__(self, cat: Catalogue, today: dt.date, issued: IssuedRecords) -> None:
         self.cat = cat
         self.today = today
+        self.issued = issued
         self.env = _environment()
         self.links = cat.major_links()
+
+    def issued_chart(self, cert_id: str) -> Any:
+        from generator.render import outcomes
+
+        return outcomes.issued_chart(self.cat, cert_id, self.issued, self.today.isoformat())
+
+    def issued_years(self, cert_id: str) -> list[Any]:
+        from generator.render import outcomes
+
+        return outcomes.issued_years(self.issued, cert_id)
 
     def charts_for(self, kind: str, entity_id: str) -> list[Any]:
         from generator.render import outcomes
@@ -90,7 +101,8 @@ class _Renderer:
 
         page = self.env.get_template(template).render(
             cat=self.cat, today=self.today, ref=ref, root=Markup(root), levels=list(Level),
-            charts_for=self.charts_for, links=self.links,
+            charts_for=self.charts_for, links=self.links, issued=self.issued,
+            issued_chart=self.issued_chart, issued_years=self.issued_years,
             education_levels=list(EducationLevel), standing=self.standing, **context)
         return Page(path, page)
 
@@ -104,6 +116,8 @@ def _student_pages(r: _Renderer, cat: Catalogue, today: dt.date) -> list[Page]:
     charts = []
     for f in sorted(cat.fields.values(), key=lambda f: f.id):
         mine = outcomes.field_charts(cat, f.id, today.isoformat())
+        by_records = outcomes.field_issued_chart(cat, f.id, r.issued, today.isoformat())
+        mine += [by_records] if by_records else []
         charts += mine
         pages.append(r.render("field.md.j2", f"fields/{f.id}.md", f=f, field_charts=mine))
     pages.append(r.render("majors_index.md.j2", "majors/index.md"))
@@ -111,15 +125,19 @@ def _student_pages(r: _Renderer, cat: Catalogue, today: dt.date) -> list[Page]:
               for mj in sorted(cat.majors.values(), key=lambda m: m.id)]
     for c in sorted(cat.certificates.values(), key=lambda c: c.id):
         charts += outcomes.certificate_charts(cat, c.id)
+        records = r.issued_chart(c.id)
+        charts += [records] if records else []
     for o in sorted(cat.organizations.values(), key=lambda o: o.id):
         charts += outcomes.organization_charts(cat, o.id)
     pages += [Page(ch.path, render_svg(ch)) for ch in charts]
     return pages
 
 
-def render_pages(cat: Catalogue, *, today: dt.date) -> list[Page]:
-    """Every generated page, in a fixed order (the build must be byte-for-byte repeatable)."""
-    r = _Renderer(cat, today)
+def render_pages(cat: Catalogue, *, today: dt.date,
+                 issued: IssuedRecords | None = None) -> list[Page]:
+    """Every generated page, in a fixed order (the build must be byte-for-byte repeatable).
+    `issued`: the counts of published certificate records (none when the build has no records)."""
+    r = _Renderer(cat, today, issued or IssuedRecords(as_of=today))
     pages = [r.render("home.md.j2", "index.md")]
     pages.append(r.render("certificates_index.md.j2", "certificates/index.md"))
     pages += [r.render("certificate.md.j2", f"certificates/{c.id}.md", c=c)

@@ -1,4 +1,9 @@
-"""The whole build: catalogue → pages → docs tree → HTML → search index → records → swap."""
+"""The whole build: catalogue → records → pages → docs tree → HTML → search index → swap.
+
+Records are verified and published (into a folder of their own) before the pages are rendered,
+because the certificate and field pages show how many certificates were issued, counted from the
+published records; they join the site after Pagefind has indexed it, so no record is indexed.
+"""
 from __future__ import annotations
 
 import calendar
@@ -14,7 +19,7 @@ from typing import Any
 from generator.credentials.publish import SITE_REGISTRY, publish_records
 from generator.credentials.registry import REGISTRY_FILE, load_registry, root_fingerprint
 from generator.errors import BuildError
-from generator.models import Catalogue
+from generator.models import Catalogue, IssuedRecords
 from generator.render.api import render_api
 from generator.render.pages import render_pages
 from generator.site.html import build_html
@@ -57,11 +62,22 @@ def _refuse_older_registry(root: Path, out: Path) -> None:
                          f"{old.version} already published in {out}; a registry never goes back")
 
 
-def _publish_records(root: Path, site: Path, cat: Catalogue) -> int:
-    """Verify every issued record against the key registry and publish it; a forged or altered
-    record stops the build (PublishError lists them all)."""
-    report = publish_records(repo_root=root, site_dir=site, catalogue=cat)
-    return report.records
+def _publish_records(root: Path, out: Path, cat: Catalogue,
+                     today: dt.date) -> tuple[int, IssuedRecords]:
+    """Verify every issued record against the key registry and publish it into `out`; a forged
+    or altered record stops the build (PublishError lists them all). Returns the number of
+    records and their counts per certificate, year and level."""
+    report = publish_records(repo_root=root, site_dir=out, catalogue=cat)
+    return report.records, IssuedRecords(counts=report.issued, demo=report.demo, as_of=today)
+
+
+def _move_into(src: Path, dst: Path) -> None:
+    """Move every file of `src` to the same place under `dst` (one file system: renames)."""
+    for folder, _, files in os.walk(src):
+        target = dst / Path(folder).relative_to(src)
+        target.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            os.replace(Path(folder) / name, target / name)
 
 
 def _disk_full(e: OSError) -> bool:
@@ -81,7 +97,6 @@ def _remove_stale(out: Path) -> None:
 def build_site(opts: BuildOptions) -> BuildReport:
     root, out = opts.root.resolve(), opts.out.resolve()
     cat = load_catalogue(root / "catalogue")
-    pages = render_pages(cat, today=opts.today) + render_api(cat, today=opts.today)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with build_lock(out.with_name(f".{out.name}.lock")):
@@ -89,13 +104,17 @@ def build_site(opts: BuildOptions) -> BuildReport:
             _refuse_older_registry(root, out)
             work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
             try:
+                published = work / "published"
+                records, issued = _publish_records(root, published, cat, opts.today)
+                pages = (render_pages(cat, today=opts.today, issued=issued)
+                         + render_api(cat, today=opts.today, issued=issued))
                 config = write_tree(work=work, site_src=root / "site_src", pages=pages,
                                     base_config=root / "mkdocs.yml", extra=_extra(root))
                 epoch = calendar.timegm(opts.today.timetuple())
                 build_html(config, epoch=epoch)
                 site = work / "site"
                 indexed = index_site(site)
-                records = _publish_records(root, site, cat)
+                _move_into(published, site)
                 replace_dir(site, out)
             finally:
                 shutil.rmtree(work, ignore_errors=True)

@@ -43,6 +43,17 @@ function outcomesText(cert) {
   return cert.outcomes.map((o) => `${o.label}${o.year ? `（${o.year}）` : ""}：${o.value}${o.unit}（${o.source}，${o.date}）`).join("\n");
 }
 
+// Counted from the signed records this site publishes; DEMO records say so.
+function issuedText(cert) {
+  const r = cert.issued_records;
+  if (!r || !r.total) return "本站尚无颁证记录";
+  const years = {};
+  for (const c of r.counts) years[c.year] = (years[c.year] || 0) + c.issued;
+  const perYear = Object.keys(years).sort().map((y) => `${y}年 ${years[y]} 份`).join("，");
+  const revoked = r.revoked ? `，其中已撤销 ${r.revoked} 份` : "";
+  return `${r.demo ? "DEMO 演示数据：" : ""}共 ${r.total} 份（${perYear}${revoked}）`;
+}
+
 // Each row: a label and a function from a certificate to text; a link row gives [text, href].
 const ROWS = [
   ["培训评价组织", (c) => [c.organization.name, c.organization.url]],
@@ -60,6 +71,7 @@ const ROWS = [
   ["状态", (c) => c.status],
   ["相关公告", (c) => join(c.notices.map((n) => n.doc_number || n.title))],
   ["使用情况", outcomesText],
+  ["已颁发证书（本站记录）", issuedText],
 ];
 
 function cell(tag, value) {
