@@ -1,12 +1,12 @@
 """A full disk during a build: on a small tmpfs holding the previous site, the disk fills up at
-each stage in turn (the lock file, the docs tree, mkdocs, Pagefind, publishing). Every time the
+each stage in turn (the lock file, publishing, the docs tree, mkdocs, Pagefind). Every time the
 command says so in one line, exits 1, keeps the previous site byte for byte and leaves no
 temporary folder; with the space back, the build succeeds.
 
-Mounting a tmpfs needs root; elsewhere the module is skipped. Pagefind and publishing are
-reached by a stand-in for `python -m pagefind` (tests/hostile/_fill_disk/) that fills the disk
-just before or just after running the real Pagefind, which itself exits 0 on a full disk,
-leaving empty files (generator/site/search_index.py checks its output for that).
+Mounting a tmpfs needs root; elsewhere the module is skipped. Pagefind is reached by a stand-in
+for `python -m pagefind` (tests/hostile/_fill_disk/) that fills the disk just before running the
+real Pagefind, which itself exits 0 on a full disk, leaving empty files
+(generator/site/search_index.py checks its output for that).
 """
 from __future__ import annotations
 
@@ -48,30 +48,32 @@ def disk(tmp_path: Path, injected: InjectedSite) -> Iterator[Path]:
 
 
 def _fill(path: Path, *, leave: int) -> None:
-    """Write a filler file until only `leave` bytes are free."""
+    """Write a filler file until only `leave` bytes are free (to the page)."""
     free = shutil.disk_usage(path.parent).free
     with open(path, "wb") as f:
         f.writelines(b"\0" * (1 << 16) for _ in range(max(0, free - leave) // (1 << 16)))
-    if leave == 0:  # the last bytes, page by page
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND)
-        try:
-            while True:
-                os.write(fd, b"\0" * 4096)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+    try:  # the last bytes, page by page
+        while shutil.disk_usage(path.parent).free > leave:
+            os.write(fd, b"\0" * 4096)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 # stage → (bytes left free before the build, when the pagefind stand-in fills the disk, the
 # module that meets the full disk, as the traceback of --verbose shows)
+PAGE = 4096
 STAGES = {
     "lock-file": (0, None, "generator/site/swap.py"),
+    # one page: the lock file takes it, and the first file publishing writes (the verify page's
+    # catalogue index) finds none left
+    "publishing": (PAGE, None, "generator/credentials/"),
     "docs-tree": (64 * 1024, None, "generator/site/tree.py"),
     # a third of the site: the docs tree fits, the HTML does not
     "mkdocs": (None, None, "generator/site/html.py"),
     "pagefind": (None, "before", "generator/site/search_index.py"),
-    "publishing": (None, "after", "generator/credentials/"),
 }
 
 

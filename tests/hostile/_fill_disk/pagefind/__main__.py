@@ -1,6 +1,6 @@
 """Stand-in for `python -m pagefind`: runs the real Pagefind, and fills the disk under the site
-just before it (XCERT_TEST_FILL_WHEN=before: Pagefind meets the full disk) or just after it
-(=after: publishing the records meets it). The filler is the file XCERT_TEST_FILL."""
+just before it (XCERT_TEST_FILL_WHEN=before), so that Pagefind meets the full disk. The filler is
+the file XCERT_TEST_FILL."""
 from __future__ import annotations
 
 import os
@@ -37,7 +37,4 @@ if __name__ == "__main__":
     when, filler = os.environ["XCERT_TEST_FILL_WHEN"], os.environ["XCERT_TEST_FILL"]
     if when == "before":
         fill(filler)
-    code = subprocess.call([binary, *sys.argv[1:]])
-    if when == "after":
-        fill(filler)
-    sys.exit(code)
+    sys.exit(subprocess.call([binary, *sys.argv[1:]]))
