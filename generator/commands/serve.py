@@ -1,4 +1,5 @@
-"""`xcert serve`: build, serve the site on localhost, rebuild when catalogue/ or site_src/ change."""
+"""`xcert serve`: build, serve the site on localhost, rebuild when the catalogue, the site sources,
+the key registry or the issued records change."""
 from __future__ import annotations
 
 import argparse
@@ -13,7 +14,7 @@ from generator.commands.build import add_common, options
 from generator.errors import XcertError
 from generator.site.build import build_site
 
-WATCHED = ("catalogue", "site_src", "mkdocs.yml")
+WATCHED = ("catalogue", "site_src", "mkdocs.yml", "keys/registry.json")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -33,6 +34,21 @@ def snapshot(root: Path) -> dict[str, float]:
         for p in paths:
             if p.is_file():
                 state[str(p)] = p.stat().st_mtime
+    state.update(_records(root / "certificates"))
+    return state
+
+
+def _records(base: Path) -> dict[str, float]:
+    """The organizations' record folders (a batch added or a record removed changes the folder)
+    and their status lists (a revocation). Not every record file: there may be a million, and
+    a record is never edited in place, only issued, replaced or removed."""
+    state: dict[str, float] = {}
+    if not base.is_dir():
+        return state
+    for org in sorted(p for p in base.iterdir() if p.is_dir()):
+        state[str(org)] = org.stat().st_mtime
+        for p in sorted((org / "status").glob("*.json")):
+            state[str(p)] = p.stat().st_mtime
     return state
 
 

@@ -1,0 +1,86 @@
+"""`xcert serve` in a subprocess, as a maintainer runs it: it serves the built site, rebuilds when
+the issued records change (the certificate page's counts follow), and keeps serving the previous
+site when an edit breaks the catalogue."""
+from __future__ import annotations
+
+import os
+import queue
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, TODAY, copy_repo, run_xcert
+
+DEMO_PASSPHRASE = "xcert-demo-passphrase"  # published on purpose: generator/credentials/demo.py
+
+
+class Served:
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        self.proc = proc
+        self.lines: queue.Queue[str] = queue.Queue()
+        for stream in (proc.stdout, proc.stderr):
+            threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
+        self.url = self.wait_for(r"serving .* at (http://127\.0\.0\.1:\d+)/").group(1)
+
+    def _pump(self, stream) -> None:  # type: ignore[no-untyped-def]
+        for line in stream:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for(self, pattern: str, timeout: float = 180) -> re.Match[str]:
+        end = time.monotonic() + timeout
+        seen = []
+        while time.monotonic() < end:
+            try:
+                line = self.lines.get(timeout=max(0.1, end - time.monotonic()))
+            except queue.Empty:
+                break
+            seen.append(line)
+            if m := re.search(pattern, line):
+                return m
+        raise AssertionError(f"no line matching {pattern!r} in {timeout} s; output: {seen}")
+
+    def get(self, path: str) -> str:
+        with urllib.request.urlopen(self.url + path, timeout=10) as response:
+            return response.read().decode("utf-8")
+
+
+@pytest.fixture()
+def served(tmp_path: Path) -> Iterator[tuple[Served, Path]]:
+    root = copy_repo(tmp_path / "repo")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--root", str(root), "--port", "0",
+         "--interval", "0.2", "--today", TODAY.isoformat()],
+        cwd=REPO, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        yield Served(proc), root
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_serve_rebuilds_when_records_are_issued_and_the_counts_follow(served, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    server, root = served
+    assert "本站尚未发布此证书的颁证记录。" in server.get("/certificates/web-frontend/")
+    demo = run_xcert("demo", "--repo", str(root), "--key-dir", str(tmp_path / "demo-keys"),
+                     env={"XCERT_PASSPHRASE": DEMO_PASSPHRASE})
+    assert demo.returncode == 0, demo.stderr
+    server.wait_for(r"^rebuilt \d+ pages$")
+    page = server.get("/certificates/web-frontend/")
+    assert "DEMO 演示数据" in page and "<td>2024年</td>" in page
+
+
+def test_serve_keeps_the_previous_site_when_an_edit_breaks_the_catalogue(served) -> None:  # type: ignore[no-untyped-def]
+    server, root = served
+    before = server.get("/certificates/web-frontend/")
+    (root / "catalogue" / "certificates" / "web-frontend.yaml").write_text(
+        "id: web-frontend\nname: [unclosed\n", encoding="utf-8")
+    server.wait_for(r"still serving the previous site")
+    assert server.get("/certificates/web-frontend/") == before
