@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import queue
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -54,6 +55,7 @@ class Served:
 @pytest.fixture()
 def served(tmp_path: Path) -> Iterator[tuple[Served, Path]]:
     root = copy_repo(tmp_path / "repo")
+    shutil.rmtree(root / "keys", ignore_errors=True)  # no registry yet, whatever `make site` left
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--root", str(root), "--port", "0",
          "--interval", "0.2", "--today", TODAY.isoformat()],

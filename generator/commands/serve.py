@@ -64,6 +64,9 @@ def _rebuild(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     opts = options(args)
+    # Taken before building, so an edit made during the first build, or right after the
+    # "serving" line, is seen as a change.
+    seen = snapshot(opts.root)
     build_site(opts)
     out = opts.out.resolve()
 
@@ -75,7 +78,6 @@ def run(args: argparse.Namespace) -> int:
                                              functools.partial(Handler, directory=str(out)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"serving {out} at http://127.0.0.1:{server.server_port}/ (Ctrl+C to stop)", flush=True)
-    seen = snapshot(opts.root)
     try:
         while True:
             time.sleep(args.interval)
