@@ -6,9 +6,9 @@ shards whose records were added, changed or removed.
 reading them), the SHA-256 of its bytes, what verification established (key, key token, status
 entry, times), its record hash, its sealed entry (tag + ciphertext), and its certificate, level
 and issue date (the counts of issued certificates). `r/` holds the shard files, written from the
-manifest. A shard to rewrite is noted in `pending` in the same
-transaction as the manifest change, and cleared once written: a build killed in between leaves
-the note, and the next build finishes the job.
+manifest. A shard to rewrite is noted in `pending` in the same transaction as the manifest
+change, and cleared once written: a build killed in between leaves the note, and the next build
+finishes the job.
 """
 
 from __future__ import annotations
