@@ -23,7 +23,7 @@ from generator.models import (
     WorkArea,
 )
 from generator.render.outcomes import records_source
-from generator.render.pages import Page
+from generator.render.page import Page
 
 SCHEMAS = Path(__file__).parent / "api_schemas"
 API_VERSION = 1

@@ -14,7 +14,7 @@ from feedgen.feed import FeedGenerator
 
 from generator import workdays
 from generator.models import Catalogue, Notice
-from generator.render.pages import Page
+from generator.render.page import Page
 
 FEED_PATH = "notices/feed.xml"
 CALENDAR_PATH = "notices/periods.ics"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from generator.models import Catalogue, IssuedCount, IssuedRecords, Level, Outcome, OutcomeMetric
 from generator.render.charts import Chart
-from generator.render.pages import BATCH_NAMES
+from generator.render.page import batch_name
 
 
 def _by_metric(owner: str, outcomes: Iterable[Outcome]) -> list[Chart]:
@@ -51,7 +51,7 @@ def field_charts(cat: Catalogue, field_id: str, today: str) -> list[Chart]:
         per_batch[c.batch] += 1
     charts = [Chart(
         slug=f"fields-{field_id}-batches", title="本领域各批次试点证书数", unit=" 个",
-        labels=tuple(BATCH_NAMES.get(b, f"第{b}批") for b in sorted(per_batch)),
+        labels=tuple(batch_name(b) for b in sorted(per_batch)),
         values=tuple(float(per_batch[b]) for b in sorted(per_batch)),
         source="本目录收录的试点公告", date=today)]
     counted = [(c, holders(cat, c.id)) for c in certs]

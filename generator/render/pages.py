@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,18 +16,13 @@ from markupsafe import Markup
 
 from generator import lifecycle, workdays
 from generator.models import Catalogue, EducationLevel, IssuedRecords, Level
-from generator.render import escape
+from generator.render import escape, outcomes
+from generator.render.charts import render_svg
+from generator.render.feeds import feed_pages
+from generator.render.page import Page, batch_name
 
 TEMPLATES = Path(__file__).parent / "templates"
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-BATCH_NAMES = {1: "第一批", 2: "第二批", 3: "第三批", 4: "第四批"}
-
-
-@dataclass(frozen=True)
-class Page:
-    path: str  # relative to the docs tree, e.g. "certificates/web-frontend.md"
-    content: str
-
 
 def _finalize(value: Any) -> Any:
     # Runs before autoescape: plain values get Markdown escaping on top of the HTML escaping
@@ -57,7 +51,7 @@ def _environment() -> jinja2.Environment:
     env.filters["slug"] = _slug
     env.filters["extract"] = lambda key, mapping: mapping[key]
     env.filters["zip"] = lambda a, b: list(zip(a, b))
-    env.filters["batch"] = lambda n: BATCH_NAMES.get(n, f"第{n}批")
+    env.filters["batch"] = batch_name
     env.filters["fm"] = lambda d: Markup(escape.front_matter(d))
     env.filters["cn_date"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
     env.filters["working_days"] = lambda p: workdays.working_days_or_none(p.start, p.end)
@@ -73,18 +67,12 @@ class _Renderer:
         self.links = cat.major_links()
 
     def issued_chart(self, cert_id: str) -> Any:
-        from generator.render import outcomes
-
         return outcomes.issued_chart(self.cat, cert_id, self.issued, self.today.isoformat())
 
     def issued_years(self, cert_id: str) -> list[Any]:
-        from generator.render import outcomes
-
         return outcomes.issued_years(self.issued, cert_id)
 
     def charts_for(self, kind: str, entity_id: str) -> list[Any]:
-        from generator.render import outcomes
-
         if kind == "certificates":
             return outcomes.certificate_charts(self.cat, entity_id)
         return outcomes.organization_charts(self.cat, entity_id)
@@ -109,9 +97,6 @@ class _Renderer:
 
 def _student_pages(r: _Renderer, cat: Catalogue, today: dt.date) -> list[Page]:
     """Fields and majors pages, and every chart as an SVG file beside them."""
-    from generator.render import outcomes
-    from generator.render.charts import render_svg
-
     pages = [r.render("fields_index.md.j2", "fields/index.md")]
     charts = []
     for f in sorted(cat.fields.values(), key=lambda f: f.id):
@@ -152,7 +137,5 @@ def render_pages(cat: Catalogue, *, today: dt.date,
     pages.append(r.render("notices_index.md.j2", "notices/index.md"))
     pages += [r.render("notice.md.j2", f"notices/{n.id}.md", n=n)
               for n in sorted(cat.notices.values(), key=lambda n: n.id)]
-    from generator.render.feeds import feed_pages
-
     pages += feed_pages(cat)
     return pages

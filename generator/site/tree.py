@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from generator.errors import BuildError
-from generator.render.pages import Page
+from generator.render.page import Page
 
 OVERRIDES = "overrides"
 
