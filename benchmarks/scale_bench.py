@@ -272,7 +272,9 @@ def stage_publish(args: argparse.Namespace) -> dict[str, Any]:
     find_private_key_files(repo, exclude=(site, repo / ".xcert-cache"))
     scan = time.perf_counter() - t0
     assert report.shards is not None
-    return stage_result(secs, mem, key_scan=scan, **report.shards.__dict__)
+    # The counts per certificate are for the pages; the figures here are the numbers.
+    figures = {k: v for k, v in report.shards.__dict__.items() if k != "issued"}
+    return stage_result(secs, mem, key_scan=scan, **figures)
 
 
 def _derive(hashes: list[str]) -> int:
