@@ -38,16 +38,17 @@ import nacl.signing
 ROOT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT_DIR))
 
-from generator.credentials._time import UTC, format_utc  # noqa: E402
-from generator.credentials.issue import issue_batch  # noqa: E402
-from generator.credentials.jsontext import dump_json  # noqa: E402
-from generator.credentials.keys import Signer  # noqa: E402
-from generator.credentials.proof import add_proof  # noqa: E402
-from generator.credentials.publish import publish_records  # noqa: E402
-from generator.credentials.record import build_record  # noqa: E402
-from generator.credentials.registry import KeyEntry, OrgEntry, Registry  # noqa: E402
-from generator.credentials.status import status_entry  # noqa: E402
-from generator.credentials.verify import Trust, verification_result  # noqa: E402
+from generator.credentials.formats._time import UTC, format_utc  # noqa: E402
+from generator.credentials.formats.jsontext import dump_json  # noqa: E402
+from generator.credentials.formats.proof import add_proof  # noqa: E402
+from generator.credentials.formats.record import build_record  # noqa: E402
+from generator.credentials.formats.registry import KeyEntry, OrgEntry, Registry  # noqa: E402
+from generator.credentials.formats.status import status_entry  # noqa: E402
+from generator.credentials.formats.verify import verification_result  # noqa: E402
+from generator.credentials.issuing.issue import issue_batch  # noqa: E402
+from generator.credentials.issuing.keys import Signer  # noqa: E402
+from generator.credentials.publishing.publish import publish_records  # noqa: E402
+from generator.credentials.repo import repo_trust  # noqa: E402
 
 NOW = dt.datetime(2025, 6, 1, 8, 0, tzinfo=UTC)
 CHROMIUM_ARGS = [
@@ -155,7 +156,7 @@ def timed(fn):  # type: ignore[no-untyped-def]
 
 
 def verify_all(repo: Path) -> int:
-    trust = Trust.from_repo(repo)
+    trust = repo_trust(repo)
     ok = 0
     for p in (repo / "certificates").glob("*/*.json"):
         ok += verification_result(p.read_bytes(), trust=trust, now=NOW).ok
@@ -253,7 +254,7 @@ def main() -> None:
         repo = setup_repo(work, signer, root)
         batch = work / "batch.csv"
         write_csv(batch, n)
-        registry = Trust.from_repo(repo).registry
+        registry = repo_trust(repo).registry
         for workers, label in ((1, "1 process"), (args.workers, f"{args.workers} workers")):
             target = repo if workers == args.workers else setup_repo(work / "one", signer, root)
             report, secs = timed(

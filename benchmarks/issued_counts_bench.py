@@ -28,8 +28,8 @@ from pathlib import Path
 ROOT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT_DIR))
 
-from generator.credentials._state import PublishedState
-from generator.credentials.lookup import LookupParams
+from generator.credentials.formats.lookup import LookupParams
+from generator.credentials.publishing._state import PublishedState
 from generator.models import IssuedCount, IssuedRecords
 from generator.render.pages import render_pages
 from generator.validate import load_catalogue

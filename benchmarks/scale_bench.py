@@ -49,13 +49,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from credentials_bench import NOW, Catalogue, setup_repo
 
-from generator.credentials import lookup
-from generator.credentials._cache import CACHE_FILE, RecordCache
 from generator.credentials._parallel import batched, fork_imap
-from generator.credentials.issue import issue_batch
-from generator.credentials.keys import Signer, find_private_key_files
-from generator.credentials.publish import publish_records
-from generator.credentials.verify import Trust, verification_result
+from generator.credentials.formats import lookup
+from generator.credentials.formats.verify import Trust, verification_result
+from generator.credentials.issuing.issue import issue_batch
+from generator.credentials.issuing.keys import Signer, find_private_key_files
+from generator.credentials.publishing._cache import CACHE_FILE, RecordCache
+from generator.credentials.publishing.publish import publish_records
+from generator.credentials.repo import repo_trust
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国文斌宇浩凯欣怡子涵梓轩雨"
@@ -179,7 +180,7 @@ def write_csv(path: Path, start: int, count: int) -> None:
 def stage_issue(args: argparse.Namespace) -> dict[str, Any]:
     repo, work = Path(args.repo), Path(args.work)
     signer = Signer.from_seed(bytes.fromhex(os.environ["XCERT_BENCH_SEED"]), key_id="bench-1")
-    registry = Trust.from_repo(repo).registry
+    registry = repo_trust(repo).registry
     rates = []
     total = 0.0
     with PeakMemory() as mem:
@@ -234,7 +235,7 @@ def _record_paths(repo: Path) -> list[str]:
 def stage_verify(args: argparse.Namespace) -> dict[str, Any]:
     global _TRUST
     repo = Path(args.repo)
-    _TRUST = Trust.from_repo(repo)
+    _TRUST = repo_trust(repo)
     paths = _record_paths(repo)
     with PeakMemory() as mem:
         t0 = time.perf_counter()
@@ -340,7 +341,7 @@ def shard_sizes(records: Path, sample: int = 400) -> dict[str, float]:
 
 
 def lookup_fetch(site: Path, repo: Path, i: int) -> tuple[int, int]:
-    from generator.credentials.record import record_hash
+    from generator.credentials.formats.record import record_hash
 
     layout = json.loads((site / "r" / "index.json").read_text())
     h = record_hash(number=f"BENCH-{i:08d}", name=holder(i))

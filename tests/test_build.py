@@ -5,10 +5,10 @@ import hashlib
 import re
 from pathlib import Path
 
+from conftest import REPO, TODAY, copy_repo, run_xcert
+
 from generator.site.swap import build_lock
 from generator.validate import load_catalogue
-
-from conftest import REPO, TODAY, copy_repo, run_xcert
 
 
 def _tree_digest(root: Path) -> dict[str, str]:

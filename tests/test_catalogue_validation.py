@@ -5,12 +5,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import ASSETS, REPO
 
 from generator.errors import CatalogueErrors
 from generator.models import Level, NoticeKind
 from generator.validate import load_catalogue
-
-from conftest import ASSETS, REPO
 
 VALID = ASSETS / "catalogue" / "valid"
 INVALID = sorted((ASSETS / "catalogue" / "invalid").glob("*.yaml"))

@@ -6,11 +6,10 @@ import shutil
 from pathlib import Path
 
 import markdown
+from conftest import ASSETS
 
 from generator.render.pages import render_pages
 from generator.validate import load_catalogue
-
-from conftest import ASSETS
 
 VALID = ASSETS / "catalogue" / "valid"
 

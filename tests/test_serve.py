@@ -16,10 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, TODAY, copy_repo, run_xcert
 
-DEMO_PASSPHRASE = "xcert-demo-passphrase"  # published on purpose: generator/credentials/demo.py
+DEMO_PASSPHRASE = "xcert-demo-passphrase"  # published on purpose: generator/credentials/issuing/demo.py
 
 
 class Served:

@@ -28,8 +28,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 def _refuse_private_keys(repo_root: Path) -> None:
     """A private key anywhere in the repository fails the check, before anything else."""
-    from generator.credentials.errors import PrivateKeyInTreeError
-    from generator.credentials.keys import find_private_key_files
+    from generator.credentials.issuing.errors import PrivateKeyInTreeError
+    from generator.credentials.issuing.keys import find_private_key_files
 
     found = find_private_key_files(repo_root)
     if found:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from generator.commands._credential_options import add_repo_option
-from generator.credentials.demo import DEMO_CERTIFICATE, demo_key_dir, ensure_demo
+from generator.credentials.issuing.demo import DEMO_CERTIFICATE, demo_key_dir, ensure_demo
 from generator.errors import XcertError
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from generator.commands._credential_options import add_key_option, add_repo_option
 from generator.credentials import _catalogue
-from generator.credentials._time import now_utc
-from generator.credentials.issue import issue_batch
-from generator.credentials.keyops import org_signer
+from generator.credentials.formats._time import now_utc
+from generator.credentials.issuing.issue import issue_batch
+from generator.credentials.issuing.keyops import org_signer
 from generator.errors import UsageError
 
 

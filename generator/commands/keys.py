@@ -6,10 +6,11 @@ import argparse
 from pathlib import Path
 
 from generator.commands._credential_options import add_repo_option
-from generator.credentials import keyops
-from generator.credentials._time import now_utc, parse_time_option
-from generator.credentials.keys import KDF_STRENGTHS, default_key_dir
-from generator.credentials.registry import REGISTRY_FILE, load_registry
+from generator.credentials.formats._time import now_utc, parse_time_option
+from generator.credentials.issuing import keyops
+from generator.credentials.issuing.keys import KDF_STRENGTHS, default_key_dir
+from generator.credentials.paths import REGISTRY_FILE
+from generator.credentials.repo import load_registry
 from generator.errors import UsageError
 
 

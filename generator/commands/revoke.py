@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 
 from generator.commands._credential_options import add_key_option, add_repo_option
-from generator.credentials._time import now_utc
-from generator.credentials.issue import CHINA
-from generator.credentials.keyops import org_signer
-from generator.credentials.revocation import find_record, revoke_certificate
+from generator.credentials.formats._time import now_utc
+from generator.credentials.issuing.issue import CHINA
+from generator.credentials.issuing.keyops import org_signer
+from generator.credentials.issuing.revocation import find_record, revoke_certificate
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

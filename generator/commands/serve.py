@@ -11,10 +11,11 @@ import time
 from pathlib import Path
 
 from generator.commands.build import add_common, options
+from generator.credentials.paths import REGISTRY_FILE, certificates_dir
 from generator.errors import XcertError
 from generator.site.build import build_site
 
-WATCHED = ("catalogue", "site_src", "mkdocs.yml", "keys/registry.json")
+WATCHED = ("catalogue", "site_src", "mkdocs.yml", str(REGISTRY_FILE))
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -34,7 +35,7 @@ def snapshot(root: Path) -> dict[str, float]:
         for p in paths:
             if p.is_file():
                 state[str(p)] = p.stat().st_mtime
-    state.update(_records(root / "certificates"))
+    state.update(_records(certificates_dir(root)))
     return state
 
 

@@ -6,8 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
-from generator.credentials._time import now_utc
-from generator.credentials.verify import Trust, verification_result
+from generator.credentials.formats._time import now_utc
+from generator.credentials.formats.verify import verification_result
+from generator.credentials.repo import repo_trust
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -24,7 +25,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    trust = Trust.from_repo(args.repo)
+    trust = repo_trust(args.repo)
     now = now_utc()
     all_valid = True
     for path in args.files:

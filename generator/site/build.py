@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.credentials.publish import SITE_REGISTRY, publish_records
-from generator.credentials.registry import REGISTRY_FILE, load_registry, root_fingerprint
+from generator.credentials.paths import REGISTRY_FILE, SITE_REGISTRY
+from generator.credentials.publishing.publish import publish_records
+from generator.credentials.repo import load_registry, root_fingerprint
 from generator.errors import BuildError
 from generator.models import Catalogue, IssuedRecords
 from generator.render.api import render_api

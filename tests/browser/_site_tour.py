@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import TODAY, copy_repo, run_xcert
 
-DEMO_PASSPHRASE = "xcert-demo-passphrase"  # published on purpose: generator/credentials/demo.py
+DEMO_PASSPHRASE = "xcert-demo-passphrase"  # published on purpose: generator/credentials/issuing/demo.py
 
 # A batch issued with full resident ID numbers (valid check digits): the site must publish none.
 ISSUED_HOLDERS = (

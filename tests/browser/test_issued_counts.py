@@ -11,7 +11,7 @@ from _site_tour import ISSUED_HOLDERS, published_url
 
 pytestmark = pytest.mark.browser
 
-# The demo's records (generator/credentials/demo.py): one per level, all issued in 2024, one of
+# The demo's records (generator/credentials/issuing/demo.py): one per level, all issued in 2024, one of
 # them revoked; ISSUED_HOLDERS adds two 中级 records issued in 2024.
 DEMO_RECORDS = 3
 

@@ -15,9 +15,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "credentials"))
 
 from _scenarios import AGREEMENT, catalogue, t  # noqa: E402
 
-from generator.credentials.publish import publish_records  # noqa: E402
-from generator.credentials.record import record_hash  # noqa: E402
-from generator.credentials.verify import Trust, verification_result  # noqa: E402
+from generator.credentials.formats.record import record_hash  # noqa: E402
+from generator.credentials.formats.verify import verification_result  # noqa: E402
+from generator.credentials.publishing.publish import publish_records  # noqa: E402
+from generator.credentials.repo import repo_trust  # noqa: E402
 
 pytestmark = pytest.mark.browser
 EXPECTED = json.loads((AGREEMENT / "expected.json").read_text(encoding="utf-8"))
@@ -45,7 +46,7 @@ def base(verify_site: Path, serve) -> str:  # type: ignore[no-untyped-def]
 
 
 def python_result(case: str):  # type: ignore[no-untyped-def]
-    trust = Trust.from_repo(AGREEMENT / "repo")
+    trust = repo_trust(AGREEMENT / "repo")
     return verification_result(
         (AGREEMENT / "cases" / f"{case}.json").read_bytes(),
         trust=trust,

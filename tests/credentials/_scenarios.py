@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.credentials._time import UTC, format_utc
-from generator.credentials.jsontext import dump_json
-from generator.credentials.keys import Signer
-from generator.credentials.proof import add_proof
-from generator.credentials.record import build_record
-from generator.credentials.registry import KeyEntry, OrgEntry, Registry
-from generator.credentials.status import StatusList, status_entry
+from generator.credentials.formats._time import UTC, format_utc
+from generator.credentials.formats.jsontext import dump_json
+from generator.credentials.formats.proof import add_proof
+from generator.credentials.formats.record import build_record
+from generator.credentials.formats.registry import KeyEntry, OrgEntry, Registry
+from generator.credentials.formats.status import StatusList, status_entry
+from generator.credentials.issuing.keys import Signer
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets" / "credentials"
 AGREEMENT = ASSETS / "agreement"

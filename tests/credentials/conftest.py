@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _scenarios  # noqa: E402
 
-from generator.credentials.jsontext import dump_json  # noqa: E402
+from generator.credentials.formats.jsontext import dump_json  # noqa: E402
 
 PASSPHRASE = "correct horse battery staple"
 

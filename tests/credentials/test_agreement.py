@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 from _scenarios import AGREEMENT, REGENERATE, build_agreement, t
 
-from generator.credentials.verify import DETAILS, MESSAGES, Trust, Verdict, verification_result
+from generator.credentials.formats.verify import (
+    DETAILS,
+    MESSAGES,
+    Verdict,
+    verification_result,
+)
+from generator.credentials.repo import repo_trust
 
 EXPECTED = json.loads((AGREEMENT / "expected.json").read_text(encoding="utf-8"))
 JS = Path(__file__).resolve().parents[2] / "site_src" / "assets" / "verify" / "verify.js"
@@ -33,7 +39,7 @@ def test_the_suite_covers_every_verdict() -> None:
 
 @pytest.mark.parametrize("case", sorted(EXPECTED))
 def test_python_verdicts(case: str) -> None:
-    trust = Trust.from_repo(AGREEMENT / "repo")
+    trust = repo_trust(AGREEMENT / "repo")
     result = verification_result(
         (AGREEMENT / "cases" / f"{case}.json").read_bytes(),
         trust=trust,
@@ -51,4 +57,4 @@ def test_the_page_words_verdicts_as_python_does() -> None:
         block = text[text.index(f"export const {name} = {{") :]
         block = block[: block.index("};")]
         js = dict(re.findall(r"^\s*'?([\w-]+)'?: '([^']*)',$", block, flags=re.M))
-        assert js == table, f"{name} in {JS} differs from generator/credentials/verify.py"
+        assert js == table, f"{name} in {JS} differs from generator/credentials/formats/verify.py"

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.credentials.jcs import CanonicalizationError, canonical_bytes
-from generator.credentials.jsontext import JSONTextError, parse_json
-from generator.credentials.multibase import (
+from generator.credentials.formats.jcs import CanonicalizationError, canonical_bytes
+from generator.credentials.formats.jsontext import JSONTextError, parse_json
+from generator.credentials.formats.multibase import (
     MultibaseError,
     b58decode,
     b58encode,

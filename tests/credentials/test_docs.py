@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.credentials.issue import COLUMNS
+from generator.credentials.issuing.issue import COLUMNS
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "credentials.md").read_text(encoding="utf-8")
 

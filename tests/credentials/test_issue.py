@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from _scenarios import A2, A3, catalogue, t
 
-from generator.credentials.errors import BatchErrors, KeyFileError
-from generator.credentials.issue import issue_batch
-from generator.credentials.registry import load_registry
-from generator.credentials.verify import Trust, verification_result
+from generator.credentials.formats.verify import verification_result
+from generator.credentials.issuing.errors import BatchErrors, SigningKeyError
+from generator.credentials.issuing.issue import issue_batch
+from generator.credentials.repo import load_registry, repo_trust
 
 NOW = t("2024-10-08T02:00:00")
 HEADER = "证书编号,姓名,证书,等级,发证日期,考试日期,考点,身份证号\n"
@@ -47,7 +47,7 @@ def test_a_good_batch_writes_one_valid_record_per_row(repo: Path) -> None:
         "ACME-2024-100002.json",
         "ACME-2024-100003.json",
     ]
-    trust = Trust.from_repo(repo)
+    trust = repo_trust(repo)
     for path in report.records:
         result = verification_result(path.read_bytes(), trust=trust, now=NOW)
         assert result.verdict == "valid", result.message
@@ -154,5 +154,5 @@ def test_unknown_and_missing_columns_are_reported_on_line_1(repo: Path) -> None:
 
 
 def test_a_key_outside_its_window_cannot_issue(repo: Path) -> None:
-    with pytest.raises(KeyFileError, match="not a currently valid key"):
+    with pytest.raises(SigningKeyError, match="not a currently valid key"):
         issue(repo, HEADER + GOOD, signer=A2)  # acme-2 was revoked on 2024-09-01

@@ -11,7 +11,7 @@ from pathlib import Path
 from _scenarios import A3, record
 from test_publish import publish
 
-from generator.credentials.jsontext import dump_json
+from generator.credentials.formats.jsontext import dump_json
 from generator.models import IssuedCount
 
 

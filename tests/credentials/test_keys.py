@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.credentials.errors import KeyFileError, WrongPassphraseError
-from generator.credentials.keys import (
+from generator.credentials.issuing.errors import KeyFileError, WrongPassphraseError
+from generator.credentials.issuing.keys import (
     Signer,
     ensure_outside,
     find_private_key_files,

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from generator.credentials import lookup
+from generator.credentials.formats import lookup
 
 
 @pytest.mark.parametrize(
@@ -87,3 +87,19 @@ def test_the_shard_file_is_sorted_json() -> None:
     text = lookup.shard_bytes(entries).decode()
     assert text.splitlines()[1].startswith('"AQEB')  # the smaller tag first
     assert lookup.shard_bytes(list(reversed(entries))) == lookup.shard_bytes(entries)
+
+
+def test_a_cpu_without_aes_gcm_is_reported_as_an_xcert_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import nacl.exceptions
+
+    from generator.errors import XcertError
+
+    def unavailable(*_: object) -> bytes:
+        raise nacl.exceptions.UnavailableError("no AES-NI")
+
+    monkeypatch.setattr(lookup.nacl.bindings, "crypto_aead_aes256gcm_encrypt", unavailable)
+    with pytest.raises(lookup.LookupUnavailableError, match="AES-NI") as info:
+        lookup.seal(bytes(32), b"{}")
+    assert isinstance(info.value, XcertError)  # the CLI's one handler reports it, exit 1

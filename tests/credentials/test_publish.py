@@ -23,14 +23,15 @@ from _scenarios import (
     test_signer,
 )
 
-from generator.credentials import lookup
-from generator.credentials.demo import ensure_demo
-from generator.credentials.errors import PrivateKeyInTreeError, PublishError
-from generator.credentials.jsontext import dump_json
-from generator.credentials.lookup import LookupParams, find_record
-from generator.credentials.publish import PublishReport, publish_records
-from generator.credentials.record import record_hash
-from generator.credentials.registry import KeyEntry, OrgEntry, Registry
+from generator.credentials.formats import lookup
+from generator.credentials.formats.jsontext import dump_json
+from generator.credentials.formats.lookup import LookupParams, find_record
+from generator.credentials.formats.record import record_hash
+from generator.credentials.formats.registry import KeyEntry, OrgEntry, Registry
+from generator.credentials.issuing.demo import ensure_demo
+from generator.credentials.issuing.errors import PrivateKeyInTreeError
+from generator.credentials.publishing.errors import PublishError
+from generator.credentials.publishing.publish import PublishReport, publish_records
 
 CASES = AGREEMENT / "cases"
 FAST = LookupParams(iterations=1000)  # the layout's code paths at a test's speed
@@ -130,7 +131,7 @@ def test_records_are_published_in_sealed_shards(repo: Path, tmp_path: Path) -> N
 def test_the_next_build_reads_nothing_unchanged(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator.credentials import shards
+    from generator.credentials.publishing import shards
 
     add(repo, "valid")
     add(repo, "valid-current-key")
@@ -160,7 +161,7 @@ def test_the_caches_are_keyed_by_content(
 ) -> None:
     """Without the manifest (a new state), the records are read again but neither verified nor
     their keys derived again."""
-    from generator.credentials import shards
+    from generator.credentials.publishing import shards
 
     add(repo, "valid")
     add(repo, "certificate-revoked")
@@ -305,7 +306,7 @@ def test_a_shard_count_change_rewrites_every_shard(
 def test_a_publish_killed_while_writing_shards_is_finished_by_the_next(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import generator.credentials._state as state
+    import generator.credentials.publishing._state as state
 
     monkeypatch.setattr(lookup, "SHARD_TARGET", 2)
     for i in range(12):
@@ -415,7 +416,7 @@ def test_a_record_replaced_by_a_private_key_is_found_at_the_next_build(
 def test_parallel_workers_give_the_same_site(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator.credentials import shards
+    from generator.credentials.publishing import shards
 
     monkeypatch.setattr(shards, "CHUNK", 2)  # several chunks, so the workers share the work
     monkeypatch.setattr(lookup, "SHARD_TARGET", 2)

@@ -8,17 +8,12 @@ from pathlib import Path
 import pytest
 from _scenarios import A1, A2, A3, ROOT, registry, t
 
-from generator.credentials._time import now_utc
-from generator.credentials.errors import RegistryError
-from generator.credentials.jsontext import dump_json
-from generator.credentials.keys import Signer
-from generator.credentials.registry import (
-    Registry,
-    load_registry,
-    registry_from_document,
-    root_fingerprint,
-    save_registry,
-)
+from generator.credentials.formats._time import now_utc
+from generator.credentials.formats.errors import RegistryError
+from generator.credentials.formats.jsontext import dump_json
+from generator.credentials.formats.registry import Registry, registry_from_document
+from generator.credentials.issuing.keys import Signer
+from generator.credentials.repo import load_registry, root_fingerprint, save_registry
 
 
 def fresh() -> Registry:

@@ -11,16 +11,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.credentials.jcs import canonical_bytes
-from generator.credentials.keys import Signer
-from generator.credentials.multibase import decode_secret_multikey, encode_public_multikey
-from generator.credentials.proof import (
+from generator.credentials.formats.jcs import canonical_bytes
+from generator.credentials.formats.multibase import decode_secret_multikey, encode_public_multikey
+from generator.credentials.formats.proof import (
     ProofFormatError,
     add_proof,
     hash_data,
     parse_proof,
     signature_matches,
 )
+from generator.credentials.issuing.keys import Signer
 
 VECTORS = Path(__file__).resolve().parents[3] / "shared" / "vectors" / "vc-di-eddsa"
 

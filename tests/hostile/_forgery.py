@@ -18,10 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "credentials"))
 
 from _scenarios import A1, A2, A3, AGREEMENT, ROGUE, ROOT, record, registry, t
 
-from generator.credentials.jsontext import dump_json
-from generator.credentials.keys import Signer
-from generator.credentials.proof import add_proof
-from generator.credentials.registry import Registry
+from generator.credentials.formats.jsontext import dump_json
+from generator.credentials.formats.proof import add_proof
+from generator.credentials.formats.registry import Registry
+from generator.credentials.issuing.keys import Signer
 
 # What the payload record's holder is called: the page must show it as text.
 PAYLOAD_HOLDER = '<img src=x onerror=alert(1)>"><svg onload=alert(1)>张三'

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 from conftest import REPO, TODAY, run_xcert
 
-from generator.credentials.jsontext import dump_json
-from generator.credentials.keys import Signer, write_key_file
-from generator.credentials.registry import KeyEntry, OrgEntry, Registry
+from generator.credentials.formats.jsontext import dump_json
+from generator.credentials.formats.registry import KeyEntry, OrgEntry, Registry
+from generator.credentials.issuing.keys import Signer, write_key_file
 from hostile._inject import SKELETON, Injector, inject
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets" / "hostile"

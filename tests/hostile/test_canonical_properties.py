@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.credentials.jcs import CanonicalizationError, canonical_bytes
-from generator.credentials.jsontext import parse_json
+from generator.credentials.formats.jcs import CanonicalizationError, canonical_bytes
+from generator.credentials.formats.jsontext import parse_json
 
 SAFE = 2**53 - 1
 # Chinese (BMP and the supplementary plane, whose characters are surrogate pairs in UTF-16),

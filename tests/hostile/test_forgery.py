@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import run_xcert
 
-from generator.credentials.errors import RegistryError
-from generator.credentials.jsontext import dump_json
-from generator.credentials.registry import load_registry, save_registry
-from generator.credentials.verify import Trust, verification_result
+from generator.credentials.formats.errors import RegistryError
+from generator.credentials.formats.jsontext import dump_json
+from generator.credentials.formats.verify import verification_result
+from generator.credentials.repo import load_registry, repo_trust, save_registry
 from hostile._forgery import (
     AGREEMENT,
     ROGUE,
@@ -42,7 +42,7 @@ def repo(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_python_verdict(case: str, repo: Path) -> None:
     data, verdict, reason = CASES[case]
-    result = verification_result(data, trust=Trust.from_repo(repo), now=NOW)
+    result = verification_result(data, trust=repo_trust(repo), now=NOW)
     assert (result.verdict.value, result.reason) == (verdict, reason)
 
 
@@ -86,7 +86,7 @@ def test_a_registry_version_never_goes_down(repo: Path) -> None:
     # Why it matters: under the old version the key stolen on 2024-09-01 still signs.
     late = CASES["signed-after-key-revoked"][0]
     (repo / "keys" / "registry.json").write_bytes(dump_json(lowered_registry().signed_document(ROOT)))
-    assert verification_result(late, trust=Trust.from_repo(repo), now=NOW).ok
+    assert verification_result(late, trust=repo_trust(repo), now=NOW).ok
 
 
 def test_a_registry_under_another_root_cannot_replace_the_current_one(repo: Path) -> None:

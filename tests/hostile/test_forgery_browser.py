@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.credentials.jsontext import dump_json
-from generator.credentials.publish import publish_records
-from generator.credentials.verify import Trust, verification_result
+from generator.credentials.formats.jsontext import dump_json
+from generator.credentials.formats.verify import verification_result
+from generator.credentials.publishing.publish import publish_records
+from generator.credentials.repo import repo_trust
 from generator.validate import load_catalogue
 from hostile._forgery import (
     AGREEMENT,
@@ -91,7 +92,7 @@ def test_forged_records_get_the_python_verdicts(page, verify_site: Path, serve, 
                                                 files: dict[str, Path]) -> None:
     dialogs = collect_dialogs(page)
     _open(page, serve(verify_site))
-    trust = Trust.from_repo(AGREEMENT / "repo")
+    trust = repo_trust(AGREEMENT / "repo")
     for case, (data, verdict, reason) in sorted(CASES.items()):
         python = verification_result(data, trust=trust, now=t("2026-01-01T00:00:00"))
         assert _judge(page, files[case]) == (verdict, reason, python.message), case

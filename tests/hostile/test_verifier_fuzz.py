@@ -16,21 +16,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.credentials.jcs import CanonicalizationError, canonical_bytes
-from generator.credentials.keys import Signer
-from generator.credentials.proof import add_proof
-from generator.credentials.verify import (
+from generator.credentials.formats.jcs import CanonicalizationError, canonical_bytes
+from generator.credentials.formats.proof import add_proof
+from generator.credentials.formats.verify import (
     RecordVerificationError,
-    Trust,
     Verdict,
     VerificationResult,
     verification_result,
     verify_record,
 )
+from generator.credentials.issuing.keys import Signer
+from generator.credentials.repo import repo_trust
 from hostile._forgery import AGREEMENT, t
 
 NOW = t("2026-01-01T00:00:00")
-TRUST = Trust.from_repo(AGREEMENT / "repo")
+TRUST = repo_trust(AGREEMENT / "repo")
 GENUINE = {name: json.loads((AGREEMENT / "cases" / f"{name}.json").read_text(encoding="utf-8"))
            for name in ("valid", "valid-current-key", "valid-old-key-after-rotation",
                         "certificate-revoked")}

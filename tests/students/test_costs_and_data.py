@@ -6,13 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import ASSETS, REPO
 from jsonschema import Draft202012Validator
 
 from generator.models import Exam, ExamForm, ExamPart
 from generator.render.api import SCHEMAS, render_api
 from generator.validate import load_catalogue
-
-from conftest import ASSETS, REPO
 
 PAPER, COMPUTER = ExamForm("paper", "纸笔考试", 200), ExamForm("computer", "机考", 300)
 PRACTICAL, SPECIAL = ExamForm("practical", "一般实操", 500), ExamForm("practical-special", "特殊实操", 700)

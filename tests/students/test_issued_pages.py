@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from conftest import REPO
 from jsonschema import Draft202012Validator
 
 from generator.models import IssuedCount, IssuedRecords
 from generator.render.api import SCHEMAS, render_api
 from generator.render.pages import render_pages
 from generator.validate import load_catalogue
-
-from conftest import REPO
 
 TODAY = dt.date(2026, 11, 30)
 COUNTS = (

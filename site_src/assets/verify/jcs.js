@@ -1,5 +1,5 @@
 // RFC 8785 JSON Canonicalization Scheme: the bytes the page hashes, as the Python side's
-// generator/credentials/jcs.py produces them with the rfc8785 library.
+// generator/credentials/formats/jcs.py produces them with the rfc8785 library.
 // ECMAScript's own number and string serialization is what RFC 8785 specifies; keys sort by
 // UTF-16 code units, which is JavaScript's default string order.
 

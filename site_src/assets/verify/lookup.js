@@ -1,4 +1,4 @@
-// Finding a record by its hash (number + name), as generator/credentials/lookup.py publishes it:
+// Finding a record by its hash (number + name), as generator/credentials/formats/lookup.py publishes it:
 // the hash's first bits name the shard r/<shard>.json; PBKDF2-SHA256 of the hash (slow on purpose,
 // parameters from r/index.json) gives a master key; HKDF-SHA256 of it gives the entry's tag and
 // its AES-256-GCM key; the entry holds the nonce and the sealed, raw-DEFLATE-compressed record.

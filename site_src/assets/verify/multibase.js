@@ -1,4 +1,4 @@
-// Multibase (base58btc 'z', base64url 'u') and Ed25519 Multikey, as generator/credentials/multibase.py.
+// Multibase (base58btc 'z', base64url 'u') and Ed25519 Multikey, as generator/credentials/formats/multibase.py.
 
 const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 const INDEX = new Map([...ALPHABET].map((c, i) => [c, BigInt(i)]));

@@ -1,5 +1,5 @@
-// The certificate record's form and its hash path, as generator/credentials/record.py and
-// generator/credentials/_time.py define them. Keep the two in step: tests compare verdicts.
+// The certificate record's form and its hash path, as generator/credentials/formats/record.py and
+// generator/credentials/formats/_time.py define them. Keep the two in step: tests compare verdicts.
 
 import { sha256, hex } from './crypto.js';
 

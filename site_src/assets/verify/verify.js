@@ -1,4 +1,4 @@
-// Verdicts on a certificate record, in the browser. Mirrors generator/credentials/verify.py
+// Verdicts on a certificate record, in the browser. Mirrors generator/credentials/formats/verify.py
 // (and proof.py, registry.py, status.py): same checks, same order, same reason codes and words.
 
 import { canonicalBytes, JcsError } from './jcs.js';

@@ -1,14 +1,11 @@
-"""Errors raised by the credentials package; each subclasses the project's XcertError."""
+"""Errors of issuing: key files, batches, revocations, and keys that may not sign."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from generator.errors import LocatedError, XcertError
-
-
-class CredentialError(XcertError):
-    """Base of the credential errors (exit code 1)."""
+from generator.credentials.formats.errors import CredentialError
+from generator.errors import LocatedError
 
 
 class KeyFileError(CredentialError):
@@ -19,16 +16,13 @@ class WrongPassphraseError(KeyFileError):
     """The passphrase does not open the key file."""
 
 
-class RegistryError(CredentialError):
-    """The key registry is missing, badly signed, or a change to it is not allowed."""
+class SigningKeyError(CredentialError):
+    """The key given may not sign for the organization now (another organization's, outside its
+    window, revoked), or the organization is not in the registry."""
 
 
-class StatusListError(CredentialError):
-    """A status list is missing, badly signed, or an index is out of range."""
-
-
-class StatusListMissingError(StatusListError):
-    """No status list with that id is available."""
+class RevocationError(CredentialError):
+    """A certificate cannot be revoked as asked: no such record, no reason, a bad date."""
 
 
 class BatchErrors(CredentialError):
@@ -40,17 +34,6 @@ class BatchErrors(CredentialError):
         n = len(self.errors)
         head = f"{n} bad row{'s' if n != 1 else ''} in {source}; no record written"
         super().__init__("\n".join([*(str(e) for e in self.errors), head]))
-
-
-class PublishError(CredentialError):
-    """Some records or status lists failed verification; nothing was published."""
-
-    def __init__(self, failures: Sequence[tuple[str, str]]) -> None:
-        self.failures = list(failures)
-        n = len(self.failures)
-        lines = [f"{path}: {why}" for path, why in self.failures]
-        lines.append(f"{n} file{'s' if n != 1 else ''} failed verification; no record published")
-        super().__init__("\n".join(lines))
 
 
 class PrivateKeyInTreeError(CredentialError):

@@ -27,29 +27,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.credentials._catalogue import CatalogueLike
-from generator.credentials._csv import CsvFormatError, read_rows
 from generator.credentials._files import write_atomic
 from generator.credentials._parallel import PARALLEL_FROM, chunks, fork_map
-from generator.credentials._time import format_utc
-from generator.credentials.errors import BatchErrors, KeyFileError
-from generator.credentials.jsontext import dump_json
-from generator.credentials.keys import Signer
-from generator.credentials.proof import add_proof
-from generator.credentials.record import (
+from generator.credentials.formats._time import format_utc
+from generator.credentials.formats.jsontext import dump_json
+from generator.credentials.formats.proof import add_proof
+from generator.credentials.formats.record import (
     LEVELS,
     NUMBER,
     build_record,
     mask_national_id,
     normalize_number,
 )
-from generator.credentials.registry import Registry
-from generator.credentials.status import (
+from generator.credentials.formats.registry import Registry
+from generator.credentials.formats.status import (
     LIST_LENGTH,
     StatusList,
     parse_status_list_id,
-    repo_status_path,
     status_entry,
 )
+from generator.credentials.issuing._csv import CsvFormatError, read_rows
+from generator.credentials.issuing.errors import BatchErrors, SigningKeyError
+from generator.credentials.issuing.keys import Signer
+from generator.credentials.paths import certificates_dir, org_dir, repo_status_path
 from generator.errors import LocatedError, Location
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -130,16 +130,16 @@ def _pid(folder: Path) -> int:
     return int(suffix) if suffix.isdigit() else 0
 
 
-def _move_records(committed: Path, org_dir: Path) -> None:
+def _move_records(committed: Path, folder: Path) -> None:
     for path in sorted(committed.glob("*.json")):
-        os.replace(path, org_dir / path.name)
+        os.replace(path, folder / path.name)
     committed.rmdir()
 
 
 def finish_interrupted(repo_root: Path) -> None:
     """Finish the batches of issuing processes that died after their commit rename, and remove
     the staging folders of those that died before it (nothing of those batches is visible)."""
-    base = repo_root / "certificates"
+    base = certificates_dir(repo_root)
     for committed in sorted(base.glob(".batch-*")):
         if not _alive(_pid(committed)):
             org = committed.name.removeprefix(".batch-").rsplit("-", 1)[0]
@@ -151,7 +151,7 @@ def finish_interrupted(repo_root: Path) -> None:
 
 def issued_numbers(repo_root: Path) -> set[str]:
     """Every certificate number already issued, by any organization (record file names)."""
-    base = repo_root / "certificates"
+    base = certificates_dir(repo_root)
     return {p.stem for p in base.glob("*/*.json")} if base.is_dir() else set()
 
 
@@ -344,7 +344,7 @@ def read_batch(
 def _next_index(repo_root: Path, org: str) -> tuple[int, int]:
     """The (list number, index) after the highest one used by the organization's records."""
     last = (1, -1)
-    for p in (repo_root / "certificates" / org).glob("*.json"):
+    for p in org_dir(repo_root, org).glob("*.json"):
         try:
             st = json.loads(p.read_text(encoding="utf-8"))["credentialStatus"]
             ids = parse_status_list_id(st["statusListCredential"])
@@ -379,10 +379,10 @@ def issue_batch(
     With `workers` > 1, large batches are signed by that many forked processes."""
     entry = registry.organization(org)
     if entry is None:
-        raise KeyFileError(f"organization {org!r} is not in the key registry")
+        raise SigningKeyError(f"organization {org!r} is not in the key registry")
     key = registry.key_by_multibase(signer.public_key_multibase)
     if key is None or key.organization != org or key.problem_at(now) is not None:
-        raise KeyFileError(f"key {signer.key_id} is not a currently valid key of {org}")
+        raise SigningKeyError(f"key {signer.key_id} is not a currently valid key of {org}")
     finish_interrupted(repo_root)
     rows = read_batch(
         csv_path,
@@ -393,7 +393,7 @@ def issue_batch(
         today=now.astimezone(CHINA).date(),
     )
     created = format_utc(now)
-    org_dir = repo_root / "certificates" / org
+    folder = org_dir(repo_root, org)
     report = IssueReport(org)
     slots = list(_allocate(_next_index(repo_root, org), len(rows)))
     for number in sorted({n for n, _ in slots}):
@@ -404,7 +404,7 @@ def issue_batch(
                 path, dump_json(empty.signed_document(signer=signer, issuer_name=entry.name))
             )
             report.status_lists.append(path)
-    staging = org_dir / f".incoming-{os.getpid()}"
+    staging = folder / f".incoming-{os.getpid()}"
     staging.mkdir(parents=True, exist_ok=False)
     global _BATCH
     _BATCH = _Batch(
@@ -429,10 +429,10 @@ def issue_batch(
         raise
     finally:
         _BATCH = None
-    committed = repo_root / "certificates" / f".batch-{org}-{os.getpid()}"
+    committed = certificates_dir(repo_root) / f".batch-{org}-{os.getpid()}"
     staging.rename(committed)  # the commit: the whole batch becomes visible at once
-    _move_records(committed, org_dir)
-    report.records = [org_dir / f"{row.number}.json" for row in rows]
+    _move_records(committed, folder)
+    report.records = [folder / f"{row.number}.json" for row in rows]
     return report
 
 

@@ -26,7 +26,19 @@ from pathlib import Path
 
 import segno
 
-from generator.credentials._cache import (
+from generator.credentials._files import write_atomic
+from generator.credentials._parallel import batched, fork_imap
+from generator.credentials.formats._time import parse_timestamp
+from generator.credentials.formats.lookup import LookupParams, master_key, seal, shard_bits
+from generator.credentials.formats.verify import Trust, Verdict, status_result, verification_result
+from generator.credentials.issuing.errors import PrivateKeyInTreeError
+from generator.credentials.issuing.keys import (
+    PRIVATE_KEY_MARKERS,
+    PRIVATE_KEY_SUFFIXES,
+    find_private_key_files,
+)
+from generator.credentials.paths import CERTIFICATES_DIR, certificates_dir
+from generator.credentials.publishing._cache import (
     CACHE_FILE,
     Checked,
     RecordCache,
@@ -34,18 +46,8 @@ from generator.credentials._cache import (
     key_token,
     reader,
 )
-from generator.credentials._files import write_atomic
-from generator.credentials._parallel import batched, fork_imap
-from generator.credentials._state import STATE_DIR, PublishedState, Row
-from generator.credentials._time import parse_timestamp
-from generator.credentials.errors import PrivateKeyInTreeError, PublishError
-from generator.credentials.keys import (
-    PRIVATE_KEY_MARKERS,
-    PRIVATE_KEY_SUFFIXES,
-    find_private_key_files,
-)
-from generator.credentials.lookup import LookupParams, master_key, seal, shard_bits
-from generator.credentials.verify import Trust, Verdict, status_result, verification_result
+from generator.credentials.publishing._state import STATE_DIR, PublishedState, Row
+from generator.credentials.publishing.errors import PublishError
 from generator.models import IssuedCount
 
 # Verdicts of genuine records: published so that the page can say "revoked" or "not yet valid".
@@ -103,7 +105,7 @@ def record_files(
     repo_root: Path, *, skip: frozenset[str] = frozenset()
 ) -> Iterator[tuple[str, int, int]]:
     """(path relative to the repository, size, mtime_ns) of `certificates/<org>/*.json`."""
-    base = repo_root / "certificates"
+    base = certificates_dir(repo_root)
     if not base.is_dir():
         return
     for org in sorted(os.scandir(base), key=lambda e: e.name):
@@ -112,7 +114,7 @@ def record_files(
         for entry in os.scandir(org.path):
             if entry.name.endswith(".json") and entry.is_file():
                 st = entry.stat()
-                yield f"certificates/{org.name}/{entry.name}", st.st_size, st.st_mtime_ns
+                yield f"{CERTIFICATES_DIR}/{org.name}/{entry.name}", st.st_size, st.st_mtime_ns
 
 
 def _holds_key(head: bytes) -> bool:
@@ -124,7 +126,7 @@ def key_files_beside_records(repo_root: Path, *, skip: frozenset[str] = frozense
     are looked at as publishing reads them: a new or changed one is read anyway, an unchanged
     one was looked at when it was read). Reading a million record files' heads at every build
     just for this would cost more than the rest of an incremental build."""
-    base = repo_root / "certificates"
+    base = certificates_dir(repo_root)
     found: list[Path] = []
     if not base.is_dir():
         return found
@@ -207,7 +209,7 @@ def _seal_chunk(files: list[tuple[str, int, int]]) -> list[tuple[object, ...]]:
         tag, entry = seal(master, data)
         qr = False
         if job.site_url:
-            target = job.qr_dir / Path(rel).relative_to("certificates").with_suffix(".svg")
+            target = job.qr_dir / Path(rel).relative_to(CERTIFICATES_DIR).with_suffix(".svg")
             write_qr(target, verify_link(checked.hash, site_url=job.site_url))
             qr = True
         row: Row = (

@@ -15,9 +15,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from generator.credentials._time import is_date, is_timestamp
-from generator.credentials.registry import ORG_URN, SLUG, VC_CONTEXT
-from generator.credentials.status import parse_status_list_id
+from generator.credentials.formats._time import is_date, is_timestamp
+from generator.credentials.formats.registry import ORG_URN, SLUG, VC_CONTEXT
+from generator.credentials.formats.status import parse_status_list_id
 
 RECORD_TYPE = "XcertCertificateCredential"
 SUBJECT_TYPE = "XcertCertificateHolder"

@@ -10,7 +10,7 @@ from typing import Any
 
 import rfc8785
 
-from generator.credentials.errors import CredentialError
+from generator.credentials.formats.errors import CredentialError
 
 
 class CanonicalizationError(CredentialError):

@@ -7,17 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.credentials._files import write_atomic
-from generator.credentials._time import is_date
-from generator.credentials.errors import KeyFileError, StatusListError
-from generator.credentials.jsontext import JSONTextError, dump_json, parse_json
-from generator.credentials.keys import Signer
-from generator.credentials.record import RecordFormatError, normalize_number, parse_record
-from generator.credentials.registry import Registry
-from generator.credentials.status import (
-    parse_status_list_id,
-    repo_status_path,
-    status_list_from_document,
-)
+from generator.credentials.formats._time import is_date
+from generator.credentials.formats.errors import StatusListError
+from generator.credentials.formats.jsontext import JSONTextError, dump_json, parse_json
+from generator.credentials.formats.proof import ProofSigner
+from generator.credentials.formats.record import RecordFormatError, normalize_number, parse_record
+from generator.credentials.formats.registry import Registry
+from generator.credentials.formats.status import parse_status_list_id, status_list_from_document
+from generator.credentials.issuing.errors import RevocationError, SigningKeyError
+from generator.credentials.paths import certificates_dir, repo_status_path
 
 
 @dataclass(frozen=True)
@@ -28,9 +26,9 @@ class RevocationReport:
 
 
 def find_record(repo_root: Path, number: str) -> Path:
-    matches = sorted((repo_root / "certificates").glob(f"*/{normalize_number(number)}.json"))
+    matches = sorted(certificates_dir(repo_root).glob(f"*/{normalize_number(number)}.json"))
     if not matches:
-        raise StatusListError(f"no issued record with number {normalize_number(number)}")
+        raise RevocationError(f"no issued record with number {normalize_number(number)}")
     return matches[0]
 
 
@@ -40,22 +38,22 @@ def revoke_certificate(
     number: str,
     reason: str,
     date: str,
-    signer: Signer,
+    signer: ProofSigner,
     registry: Registry,
     now: dt.datetime,
 ) -> RevocationReport:
     if not reason.strip():
-        raise StatusListError("a revocation needs a reason")
+        raise RevocationError("a revocation needs a reason")
     if not is_date(date):
-        raise StatusListError(f"not a date: {date!r} (write 2025-03-01)")
+        raise RevocationError(f"not a date: {date!r} (write 2025-03-01)")
     path = find_record(repo_root, number)
     try:
         record = parse_record(parse_json(path.read_bytes()))
     except (JSONTextError, RecordFormatError) as e:
-        raise StatusListError(f"{path}: not a readable record: {e}") from e
+        raise RevocationError(f"{path}: not a readable record: {e}") from e
     key = registry.key_by_multibase(signer.public_key_multibase)
     if key is None or key.organization != record.organization or key.problem_at(now) is not None:
-        raise KeyFileError(
+        raise SigningKeyError(
             f"key {signer.key_id} is not a currently valid key of {record.organization}"
         )
     ids = parse_status_list_id(record.status_list)

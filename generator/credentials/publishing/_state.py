@@ -19,11 +19,10 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from generator.credentials._cache import connect
 from generator.credentials._files import write_atomic
 from generator.credentials._parallel import fork_imap
-from generator.credentials.jsontext import dump_json
-from generator.credentials.lookup import (
+from generator.credentials.formats.jsontext import dump_json
+from generator.credentials.formats.lookup import (
     INDEX_FILE,
     LookupParams,
     layout_document,
@@ -32,6 +31,8 @@ from generator.credentials.lookup import (
     shard_name,
     shard_range,
 )
+from generator.credentials.paths import SITE_RECORDS
+from generator.credentials.publishing._cache import connect
 
 STATE_DIR = "published"
 _SCHEMA_VERSION = 2
@@ -67,7 +68,7 @@ class PublishedState:
 
     def __init__(self, folder: Path, *, params: LookupParams, site_url: str | None) -> None:
         self.folder = folder
-        self.records = folder / "r"
+        self.records = folder / SITE_RECORDS
         self.records.mkdir(parents=True, exist_ok=True)
         self._lock = (folder / "lock").open("w")
         fcntl.flock(self._lock, fcntl.LOCK_EX)  # a second publish of this cache waits
@@ -284,7 +285,7 @@ def _write_range(job: tuple[str, int, int, int]) -> tuple[list[str], int]:
         nonlocal written
         name = f"{shard_name(shard, bits)}.json"
         names.append(name)
-        written += write_atomic(Path(folder) / "r" / name, shard_bytes(entries))
+        written += write_atomic(Path(folder) / SITE_RECORDS / name, shard_bytes(entries))
 
     try:
         rows = conn.execute(

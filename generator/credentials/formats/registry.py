@@ -13,22 +13,24 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
-from generator.credentials._files import write_atomic
-from generator.credentials._time import checked_timestamp, format_utc, parse_timestamp
-from generator.credentials.errors import RegistryError
-from generator.credentials.jsontext import JSONTextError, dump_json, is_json_integer, parse_json
-from generator.credentials.keys import Signer
-from generator.credentials.multibase import MultibaseError, decode_public_multikey
-from generator.credentials.proof import ProofFormatError, add_proof, parse_proof, signature_matches
+from generator.credentials.formats._time import checked_timestamp, format_utc, parse_timestamp
+from generator.credentials.formats.errors import RegistryError
+from generator.credentials.formats.jsontext import is_json_integer
+from generator.credentials.formats.multibase import MultibaseError, decode_public_multikey
+from generator.credentials.formats.proof import (
+    ProofFormatError,
+    ProofSigner,
+    add_proof,
+    parse_proof,
+    signature_matches,
+)
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 REGISTRY_ID = "urn:xcert:key-registry"
 REGISTRY_TYPE = "XcertKeyRegistry"
 ORG_URN = "urn:xcert:organization:"
-REGISTRY_FILE = Path("keys") / "registry.json"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
 
 
@@ -165,7 +167,7 @@ class Registry:
             "credentialSubject": subject,
         }
 
-    def signed_document(self, root: Signer) -> dict[str, Any]:
+    def signed_document(self, root: ProofSigner) -> dict[str, Any]:
         if root.public_key_multibase != self.root_public_key_multibase:
             raise RegistryError("the registry must be signed by its own root key")
         return add_proof(self.unsigned_document(), signer=root, created=self.updated)
@@ -178,7 +180,7 @@ class Registry:
         )
 
     def with_organization(
-        self, *, org_id: str, name: str, key: Signer, at: dt.datetime, demo: bool = False
+        self, *, org_id: str, name: str, key: ProofSigner, at: dt.datetime, demo: bool = False
     ) -> Registry:
         if not SLUG.match(org_id):
             raise RegistryError(f"{org_id!r} is not an organization id (a slug like acme-edu)")
@@ -188,7 +190,7 @@ class Registry:
         org = OrgEntry(org_id, name, (entry,), demo=demo)
         return self._next(at=at, organizations=(*self.organizations, org))
 
-    def with_rotation(self, *, org_id: str, key: Signer, at: dt.datetime) -> Registry:
+    def with_rotation(self, *, org_id: str, key: ProofSigner, at: dt.datetime) -> Registry:
         org = self.organization(org_id)
         if org is None:
             raise RegistryError(f"organization {org_id!r} is not in the registry")
@@ -279,67 +281,6 @@ def _multikey(value: Any) -> str:
     return str(value)
 
 
-def load_registry(path: Path) -> Registry:
-    try:
-        return registry_from_document(parse_json(path.read_bytes()))
-    except FileNotFoundError as e:
-        raise RegistryError(
-            f"{path}: no key registry (run `xcert keys init-root`, or `xcert demo`)"
-        ) from e
-    except JSONTextError as e:
-        raise RegistryError(f"{path}: not JSON: {e}") from e
-    except RegistryError as e:
-        raise RegistryError(f"{path}: {e}") from e
-
-
-def save_registry(
-    path: Path, registry: Registry, *, root: Signer, previous: Registry | None
-) -> None:
-    """Sign and write the registry; its version must be above the one it replaces."""
-    if previous is not None:
-        if registry.version <= previous.version:
-            raise RegistryError(
-                f"registry version {registry.version} does not exceed the current "
-                f"version {previous.version}; a registry version never goes down"
-            )
-        if registry.root_public_key_multibase != previous.root_public_key_multibase:
-            raise RegistryError("the new registry has another root key than the current one")
-    write_atomic(path, dump_json(registry.signed_document(root)))
-
-
-@dataclass(frozen=True)
-class RootInfo:
-    """What the site footer, the verify page and the README show about the trust anchor."""
-
-    fingerprint: str
-    demo: bool
-    version: int
-
-
-def root_info(repo_root: Path) -> RootInfo | None:
-    """The root key's fingerprint from `keys/registry.json`, or None when there is no registry.
-
-    Raises RegistryError when the registry exists but does not verify.
-    """
-    path = repo_root / REGISTRY_FILE
-    if not path.exists():
-        return None
-    registry = load_registry(path)
-    return RootInfo(registry.fingerprint, registry.demo, registry.version)
-
-
 def has_type(doc: dict[str, Any], name: str) -> bool:
     types = doc.get("type")
     return isinstance(types, list) and name in types
-
-
-def root_fingerprint(keys_dir: Path) -> str | None:
-    """The footer's text: the root fingerprint of `keys_dir/registry.json`, marked when DEMO.
-
-    None when there is no registry; raises RegistryError when it does not verify.
-    """
-    path = keys_dir / REGISTRY_FILE.name
-    if not path.exists():
-        return None
-    registry = load_registry(path)
-    return f"{registry.fingerprint}（DEMO 演示根密钥）" if registry.demo else registry.fingerprint

@@ -8,18 +8,18 @@ signature is Ed25519 over hash(proof config) || hash(document), written base58bt
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 import nacl.exceptions
 import nacl.signing
 
-from generator.credentials._time import is_timestamp
-from generator.credentials.jcs import canonical_bytes
-from generator.credentials.keys import Signer
-from generator.credentials.multibase import (
+from generator.credentials.formats._time import is_timestamp
+from generator.credentials.formats.jcs import canonical_bytes
+from generator.credentials.formats.multibase import (
     MultibaseError,
     decode_base58btc,
     decode_public_multikey,
@@ -52,12 +52,20 @@ class ParsedProof:
     unsecured: dict[str, Any]
 
 
-def hash_data(*, proof_config: dict[str, Any], document: dict[str, Any]) -> bytes:
-    """SHA-256(JCS(proof config)) || SHA-256(JCS(document)): the 64 bytes that are signed."""
-    return (
-        hashlib.sha256(canonical_bytes(proof_config)).digest()
-        + hashlib.sha256(canonical_bytes(document)).digest()
-    )
+class ProofSigner(Protocol):
+    """What signing needs of a key (generator.credentials.issuing.keys.Signer is one): the
+    verification method it writes and an Ed25519 signature. The private key stays inside it."""
+
+    @property
+    def key_id(self) -> str: ...
+
+    @property
+    def public_key_multibase(self) -> str: ...
+
+    @property
+    def verification_method(self) -> str: ...
+
+    def sign(self, message: bytes) -> bytes: ...
 
 
 def proof_config(
@@ -76,35 +84,36 @@ def proof_config(
 
 
 @lru_cache(maxsize=64)
-def _config_hash(context: tuple[str, ...] | None, created: str, vm: str, purpose: str) -> bytes:
-    # A batch shares one proof configuration; hash its canonical form once.
-    config = proof_config(
-        context=list(context) if context is not None else None,
-        created=created,
-        verification_method=vm,
-        purpose=purpose,
-    )
-    return hashlib.sha256(canonical_bytes(config)).digest()
+def _config_hash(config_json: str) -> bytes:
+    # A batch shares one proof configuration: hash its canonical form once.
+    return hashlib.sha256(canonical_bytes(json.loads(config_json))).digest()
+
+
+def hash_data(*, proof_config: dict[str, Any], document: dict[str, Any]) -> bytes:
+    """SHA-256(JCS(proof config)) || SHA-256(JCS(document)): the 64 bytes that are signed and
+    verified; the one place that builds them."""
+    try:
+        key = json.dumps(proof_config, sort_keys=True, allow_nan=False)
+    except (ValueError, TypeError, RecursionError):  # not plain JSON: no cache, same errors
+        config_hash = hashlib.sha256(canonical_bytes(proof_config)).digest()
+    else:
+        config_hash = _config_hash(key)
+    return config_hash + hashlib.sha256(canonical_bytes(document)).digest()
 
 
 def add_proof(
-    document: dict[str, Any], *, signer: Signer, created: str, purpose: str = ASSERTION
+    document: dict[str, Any], *, signer: ProofSigner, created: str, purpose: str = ASSERTION
 ) -> dict[str, Any]:
     """Return a copy of `document` secured with an eddsa-jcs-2022 proof made by `signer`."""
     if "proof" in document:
         raise ValueError("the document already has a proof")
-    context = document.get("@context")
     config = proof_config(
-        context=context,
+        context=document.get("@context"),
         created=created,
         verification_method=signer.verification_method,
         purpose=purpose,
     )
-    if isinstance(context, list) and all(isinstance(c, str) for c in context):
-        config_hash = _config_hash(tuple(context), created, signer.verification_method, purpose)
-    else:
-        config_hash = hashlib.sha256(canonical_bytes(config)).digest()
-    signature = signer.sign(config_hash + hashlib.sha256(canonical_bytes(document)).digest())
+    signature = signer.sign(hash_data(proof_config=config, document=document))
     return {**document, "proof": {**config, "proofValue": encode_base58btc(signature)}}
 
 

@@ -21,9 +21,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.credentials.registry import KeyEntry, Registry
+from generator.credentials.formats.registry import KeyEntry, Registry
 
-CACHE_DIR = ".xcert-cache"
 CACHE_FILE = "records.sqlite3"
 _SCHEMA_VERSION = 2
 _SCHEMA = """
@@ -47,10 +46,6 @@ CREATE TABLE IF NOT EXISTS masters (
   PRIMARY KEY (hash, params)
 ) WITHOUT ROWID;
 """
-
-
-def default_cache_dir(repo_root: Path) -> Path:
-    return repo_root / CACHE_DIR
 
 
 def key_token(key: KeyEntry, registry: Registry) -> str:

@@ -9,33 +9,27 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
-from generator.credentials._time import parse_timestamp
-from generator.credentials.errors import (
+from generator.credentials.formats._time import parse_timestamp
+from generator.credentials.formats.errors import (
     CredentialError,
     StatusListError,
     StatusListMissingError,
 )
-from generator.credentials.jcs import CanonicalizationError
-from generator.credentials.jsontext import JSONTextError, parse_json
-from generator.credentials.proof import ProofFormatError, parse_proof, signature_matches
-from generator.credentials.record import (
+from generator.credentials.formats.jcs import CanonicalizationError
+from generator.credentials.formats.jsontext import JSONTextError, parse_json
+from generator.credentials.formats.proof import ProofFormatError, parse_proof, signature_matches
+from generator.credentials.formats.record import (
     CertificateRecord,
     RecordFormatError,
     is_record,
     parse_record,
 )
-from generator.credentials.registry import REGISTRY_FILE, KeyEntry, Registry, load_registry
-from generator.credentials.status import (
-    Revocation,
-    StatusList,
-    parse_status_list_id,
-    repo_status_path,
-    status_list_from_document,
-)
+from generator.credentials.formats.registry import KeyEntry, Registry
+from generator.credentials.formats.status import Revocation, StatusList
 
 # A proof created this far in the future still counts as now (clocks differ).
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -100,17 +94,18 @@ class RecordVerificationError(CredentialError):
         super().__init__(f"{result.verdict}: {result.message}")
 
 
+# Reads the status list with the given id: the verified list, or the error saying why not
+# (StatusListMissingError when there is none). generator.credentials.repo reads the repository's.
+StatusListLoader = Callable[[str], "StatusList | StatusListError"]
+
+
 class Trust:
     """What records are judged against: the registry and the organizations' status lists."""
 
-    def __init__(self, registry: Registry, *, status_dir: Path | None = None) -> None:
+    def __init__(self, registry: Registry, *, load_list: StatusListLoader | None = None) -> None:
         self.registry = registry
-        self._status_dir = status_dir  # the repository root; lists are read on demand
+        self._load_list = load_list  # lists not added are read on demand
         self._lists: dict[str, StatusList | StatusListError] = {}
-
-    @classmethod
-    def from_repo(cls, repo_root: Path) -> Trust:
-        return cls(load_registry(repo_root / REGISTRY_FILE), status_dir=repo_root)
 
     def add_status_list(self, status_list: StatusList) -> None:
         self._lists[status_list.list_id] = status_list
@@ -118,29 +113,15 @@ class Trust:
     def status_list(self, list_id: str) -> StatusList:
         """The verified list; raises StatusListError when missing or not verifiable."""
         if list_id not in self._lists:
-            self._lists[list_id] = self._load(list_id)
+            self._lists[list_id] = (
+                self._load_list(list_id)
+                if self._load_list is not None
+                else StatusListMissingError(f"no status list {list_id}")
+            )
         found = self._lists[list_id]
         if isinstance(found, StatusListError):
             raise found
         return found
-
-    def _load(self, list_id: str) -> StatusList | StatusListError:
-        ids = parse_status_list_id(list_id)
-        if ids is None or self._status_dir is None:
-            return StatusListMissingError(f"no status list {list_id}")
-        path = repo_status_path(self._status_dir, *ids)
-        try:
-            doc = parse_json(path.read_bytes())
-            status = status_list_from_document(doc, registry=self.registry)
-        except FileNotFoundError:
-            return StatusListMissingError(f"no status list {list_id}")
-        except JSONTextError as e:
-            return StatusListError(f"{path}: not JSON: {e}")
-        except StatusListError as e:
-            return StatusListError(f"{path}: {e}")
-        if status.list_id != list_id:
-            return StatusListError(f"{path}: holds {status.list_id}, not {list_id}")
-        return status
 
 
 def _result(

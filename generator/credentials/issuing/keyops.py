@@ -7,9 +7,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.credentials._time import format_utc
-from generator.credentials.errors import RegistryError
-from generator.credentials.keys import (
+from generator.credentials.formats._time import format_utc
+from generator.credentials.formats.errors import RegistryError
+from generator.credentials.formats.registry import Registry
+from generator.credentials.issuing.errors import KeyFileError
+from generator.credentials.issuing.keys import (
     KEY_FILE_SUFFIX,
     ROOT_PASSPHRASE_ENV,
     Signer,
@@ -19,7 +21,8 @@ from generator.credentials.keys import (
     passphrase,
     write_key_file,
 )
-from generator.credentials.registry import REGISTRY_FILE, Registry, load_registry, save_registry
+from generator.credentials.paths import registry_path
+from generator.credentials.repo import load_registry, save_registry
 from generator.errors import UsageError
 
 ROOT_KEY_ID = "root"
@@ -38,7 +41,7 @@ class KeyOpsContext:
 
     @property
     def registry_path(self) -> Path:
-        return self.repo_root / REGISTRY_FILE
+        return registry_path(self.repo_root)
 
     def key_path(self, key_id: str) -> Path:
         return self.key_dir / f"{key_id}{KEY_FILE_SUFFIX}"
@@ -54,7 +57,7 @@ class KeyOpsContext:
     ) -> Signer:
         path = self.key_path(key_id)
         if path.exists():
-            raise RegistryError(f"{path}: a key file with this id exists already")
+            raise KeyFileError(f"{path}: a key file with this id exists already")
         signer = Signer.generate(key_id=key_id)
         secret = passphrase(
             purpose=f"the new key {key_id}", new=True, **({"env": env} if env else {})
@@ -137,7 +140,7 @@ def describe(registry: Registry) -> str:
 def org_signer(*, repo_root: Path, org: str, key_path: Path | None) -> tuple[Registry, Signer]:
     """The registry and the organization's signer, from `key_path` or its current key file in
     the key folder ($XCERT_KEY_DIR)."""
-    registry = load_registry(repo_root / REGISTRY_FILE)
+    registry = load_registry(registry_path(repo_root))
     if key_path is None:
         entry = registry.organization(org)
         current = entry.current_key if entry else None

@@ -31,7 +31,9 @@ from typing import Any
 import nacl.bindings
 import nacl.exceptions
 
-from generator.credentials.record import record_hash
+from generator.credentials.formats.errors import CredentialError
+from generator.credentials.formats.record import record_hash
+from generator.credentials.paths import SITE_RECORDS
 
 LAYOUT_VERSION = 2
 # PBKDF2 iterations: about 65 ms in desktop Chromium and 120 ms in CPython on the 2-core
@@ -45,8 +47,9 @@ NONCE_BYTES = 12
 INDEX_FILE = "index.json"  # the layout's parameters, in the records folder
 
 
-class LookupUnavailableError(RuntimeError):
-    """This machine's libsodium has no AES-256-GCM (it needs AES-NI or ARMv8 crypto)."""
+class LookupUnavailableError(CredentialError):
+    """This machine's libsodium has no AES-256-GCM (it needs AES-NI or ARMv8 crypto); a
+    CredentialError, so `xcert build` and `xcert issue` report it and exit 1."""
 
 
 @dataclass(frozen=True)
@@ -184,7 +187,7 @@ def shard_bytes(entries: list[tuple[bytes, bytes]]) -> bytes:
 
 def find_record(site_dir: Path, *, number: str, name: str) -> bytes | None:
     """What the verify page does for a number + name: the record's bytes, or None."""
-    records = site_dir / "r"
+    records = site_dir / SITE_RECORDS
     try:
         layout = json.loads((records / INDEX_FILE).read_text(encoding="utf-8"))
     except FileNotFoundError:

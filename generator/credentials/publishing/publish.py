@@ -28,37 +28,38 @@ from typing import Any
 
 import yaml
 
-from generator.credentials._cache import default_cache_dir
 from generator.credentials._catalogue import CatalogueLike
 from generator.credentials._catalogue import load as load_catalogue
 from generator.credentials._files import write_atomic
-from generator.credentials._time import now_utc
-from generator.credentials.errors import PrivateKeyInTreeError, StatusListError
-from generator.credentials.jsontext import JSONTextError, dump_json, parse_json
-from generator.credentials.keys import find_private_key_files
-from generator.credentials.lookup import LookupParams
-from generator.credentials.registry import REGISTRY_FILE, load_registry
-from generator.credentials.shards import (
-    PUBLISHABLE,
+from generator.credentials.formats._time import now_utc
+from generator.credentials.formats.errors import StatusListError
+from generator.credentials.formats.jsontext import JSONTextError, dump_json, parse_json
+from generator.credentials.formats.lookup import LookupParams
+from generator.credentials.formats.status import status_list_from_document
+from generator.credentials.formats.verify import Trust
+from generator.credentials.issuing.errors import PrivateKeyInTreeError
+from generator.credentials.issuing.keys import find_private_key_files
+from generator.credentials.paths import (
+    DEMO_ORG,
+    DEMO_SAMPLES,
+    REGISTRY_FILE,
+    SITE_CATALOGUE,
+    SITE_DEMO,
+    SITE_RECORDS,
+    SITE_REGISTRY,
+    SITE_STATUS_INDEX,
+    certificates_dir,
+    default_cache_dir,
+    site_status_path,
+)
+from generator.credentials.publishing.shards import (
     ShardReport,
     key_files_beside_records,
     publish_shards,
-    verify_link,
-    write_qr,
 )
-from generator.credentials.status import site_status_path, status_list_from_document
-from generator.credentials.verify import Trust
+from generator.credentials.repo import load_registry
 from generator.models import IssuedCount
 
-__all__ = ["PUBLISHABLE", "PublishReport", "publish_records", "verify_link", "write_qr"]
-
-RECORDS_DIR = "r"
-SITE_REGISTRY = "keys/registry.json"
-SITE_STATUS_INDEX = "status/index.json"
-SITE_CATALOGUE = "verify/catalogue.json"
-SITE_DEMO = "verify/demo"
-DEMO_ORG = "demo"  # reserved organization id of the demo (generator/credentials/demo.py)
-DEMO_SAMPLES = Path("certificates") / DEMO_ORG / "samples"
 # Keeps servers that list folders from listing the records.
 _NO_LISTING = (
     '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
@@ -107,7 +108,7 @@ def publish_records(
 ) -> PublishReport:
     """Verify the registry, every status list and record; publish them, or fail listing all."""
     cache_dir = cache_dir if cache_dir is not None else default_cache_dir(repo_root)
-    certificates = repo_root / "certificates"
+    certificates = certificates_dir(repo_root)
     keys = find_private_key_files(repo_root, exclude=(site_dir, cache_dir, certificates))
     if (repo_root / REGISTRY_FILE).exists():
         # Record files are looked at as they are read (shards.key_files_beside_records).
@@ -138,7 +139,7 @@ def publish_records(
         trust.add_status_list(status)
         lists.append((path, status))
 
-    out = site_dir / RECORDS_DIR
+    out = site_dir / SITE_RECORDS
     shards = publish_shards(
         repo_root=repo_root,
         records_dir=out,
@@ -174,10 +175,10 @@ def publish_records(
 def _files_under(repo_root: Path, pattern: str, demo_registry: bool) -> list[Path]:
     """Files of `certificates/` matching `pattern`; the demo's only under a DEMO registry (a real
     root replaces the DEMO one, and the leftover demo records are not the real root's)."""
-    found = sorted((repo_root / "certificates").glob(pattern))
+    found = sorted(certificates_dir(repo_root).glob(pattern))
     if demo_registry:
         return found
-    demo = repo_root / "certificates" / DEMO_ORG
+    demo = certificates_dir(repo_root) / DEMO_ORG
     return [p for p in found if demo not in p.parents]
 
 

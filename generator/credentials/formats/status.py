@@ -3,8 +3,7 @@ organization that issued the records it covers.
 
 A record's `credentialStatus` names a list (`urn:xcert:status:<org>:<n>`) and an index; a set bit
 means revoked. Beside the bitstring the list's subject carries `revocations`: index, date and
-reason, so the verdict can say when and why. Lists live at `certificates/<org>/status/<n>.json`
-and are published at `status/<org>/<n>.json`.
+reason, so the verdict can say when and why. Where lists live: `generator.credentials.paths`.
 """
 
 from __future__ import annotations
@@ -13,16 +12,29 @@ import datetime as dt
 import gzip
 import re
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
-from generator.credentials._time import checked_timestamp, format_utc, is_date, parse_timestamp
-from generator.credentials.errors import StatusListError
-from generator.credentials.jsontext import is_json_integer
-from generator.credentials.keys import Signer
-from generator.credentials.multibase import MultibaseError, decode_base64url, encode_base64url
-from generator.credentials.proof import ProofFormatError, add_proof, parse_proof, signature_matches
-from generator.credentials.registry import ORG_URN, VC_CONTEXT, Registry, has_type
+from generator.credentials.formats._time import (
+    checked_timestamp,
+    format_utc,
+    is_date,
+    parse_timestamp,
+)
+from generator.credentials.formats.errors import StatusListError
+from generator.credentials.formats.jsontext import is_json_integer
+from generator.credentials.formats.multibase import (
+    MultibaseError,
+    decode_base64url,
+    encode_base64url,
+)
+from generator.credentials.formats.proof import (
+    ProofFormatError,
+    ProofSigner,
+    add_proof,
+    parse_proof,
+    signature_matches,
+)
+from generator.credentials.formats.registry import ORG_URN, VC_CONTEXT, Registry, has_type
 
 LIST_LENGTH = 131072  # bits; the spec's minimum, so one list hides who is being checked
 STATUS_URN = "urn:xcert:status:"
@@ -36,14 +48,6 @@ def status_list_id(org: str, number: int) -> str:
 def parse_status_list_id(list_id: Any) -> tuple[str, int] | None:
     m = _LIST_ID.match(list_id) if isinstance(list_id, str) else None
     return (m.group(1), int(m.group(2))) if m else None
-
-
-def repo_status_path(repo_root: Path, org: str, number: int) -> Path:
-    return repo_root / "certificates" / org / "status" / f"{number}.json"
-
-
-def site_status_path(org: str, number: int) -> str:
-    return f"status/{org}/{number}.json"
 
 
 def encode_bits(bits: bytes) -> str:
@@ -118,7 +122,7 @@ class StatusList:
             },
         }
 
-    def signed_document(self, *, signer: Signer, issuer_name: str) -> dict[str, Any]:
+    def signed_document(self, *, signer: ProofSigner, issuer_name: str) -> dict[str, Any]:
         return add_proof(
             self.unsigned_document(issuer_name=issuer_name), signer=signer, created=self.updated
         )

@@ -24,8 +24,9 @@ import nacl.secret
 import nacl.signing
 import nacl.utils
 
-from generator.credentials.errors import KeyFileError, WrongPassphraseError
-from generator.credentials.multibase import decode_public_multikey, encode_public_multikey
+from generator.credentials.formats.multibase import decode_public_multikey, encode_public_multikey
+from generator.credentials.issuing.errors import KeyFileError, WrongPassphraseError
+from generator.credentials.paths import CACHE_DIR
 from generator.errors import UsageError
 
 KEY_FILE_SUFFIX = ".xcert-key"
@@ -234,7 +235,7 @@ _SKIP_DIRS = frozenset(
         ".hypothesis",
         ".mypy_cache",
         ".ruff_cache",
-        ".xcert-cache",
+        CACHE_DIR,
     }
 )
 

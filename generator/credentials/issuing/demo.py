@@ -16,30 +16,32 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.credentials._files import write_atomic
-from generator.credentials._time import UTC, format_utc
-from generator.credentials.jsontext import dump_json
-from generator.credentials.keys import (
+from generator.credentials.formats._time import UTC, format_utc
+from generator.credentials.formats.jsontext import dump_json
+from generator.credentials.formats.proof import add_proof
+from generator.credentials.formats.record import build_record
+from generator.credentials.formats.registry import KeyEntry, OrgEntry, Registry
+from generator.credentials.formats.status import StatusList, status_entry
+from generator.credentials.issuing.keys import (
     KEY_FILE_SUFFIX,
     Signer,
     ensure_outside,
     load_signer,
     write_key_file,
 )
-from generator.credentials.proof import add_proof
-from generator.credentials.record import build_record
-from generator.credentials.registry import (
-    REGISTRY_FILE,
-    KeyEntry,
-    OrgEntry,
-    Registry,
-    load_registry,
+from generator.credentials.paths import (
+    DEMO_ORG,
+    DEMO_SAMPLES,
+    org_dir,
+    registry_path,
+    repo_status_path,
 )
-from generator.credentials.status import StatusList, repo_status_path, status_entry
+from generator.credentials.repo import load_registry
 
 DEMO_KEYS_ENV = "XCERT_DEMO_KEYS"
-DEMO_ORG = "demo"
 DEMO_ORG_NAME = "DEMO 演示培训评价组织（仅供演示，非真实机构）"
 DEMO_ROOT_NAME = "DEMO 演示根密钥（仅供演示，不签真实证书）"
 # Published on purpose: demo keys sign nothing real, and every demo file says DEMO.
@@ -155,7 +157,7 @@ def ensure_demo(
     """Create what is missing of the demo; `certificate` is (catalogue id, name, levels)."""
     key_dir = key_dir or demo_key_dir()
     ensure_outside(key_dir, repo_root)
-    reg_path = repo_root / REGISTRY_FILE
+    reg_path = registry_path(repo_root)
     existing = load_registry(reg_path) if reg_path.exists() else None
     if existing is not None and not existing.demo:
         return DemoReport(key_dir, False, [], skipped="keys/registry.json is a real registry")
@@ -171,7 +173,7 @@ def ensure_demo(
     put(reg_path, dump_json(registry.signed_document(root)))
     cert_id, cert_name, levels = certificate
     status = StatusList.empty(org=DEMO_ORG, number=1, updated=format_utc(DEMO_ISSUED))
-    records: dict[str, dict] = {}
+    records: dict[str, dict[str, Any]] = {}
     for index, h in enumerate(HOLDERS):
         level = h.level if h.level in levels else levels[-1]
         doc = build_record(
@@ -190,7 +192,7 @@ def ensure_demo(
         )
         records[h.number] = add_proof(doc, signer=org_key, created=format_utc(DEMO_ISSUED))
         put(
-            repo_root / "certificates" / DEMO_ORG / f"{h.number}.json", dump_json(records[h.number])
+            org_dir(repo_root, DEMO_ORG) / f"{h.number}.json", dump_json(records[h.number])
         )
         if h.revoked:
             status = status.with_revocation(
@@ -200,7 +202,7 @@ def ensure_demo(
         repo_status_path(repo_root, DEMO_ORG, 1),
         dump_json(status.signed_document(signer=org_key, issuer_name=DEMO_ORG_NAME)),
     )
-    samples = repo_root / "certificates" / DEMO_ORG / "samples"
+    samples = repo_root / DEMO_SAMPLES
     first, revoked = HOLDERS[0].number, next(h.number for h in HOLDERS if h.revoked)
     altered = json.loads(json.dumps(records[first]))
     altered["credentialSubject"]["level"] = (

@@ -1,0 +1,53 @@
+"""Where credential files live, in the repository and on the published site: the one place that
+names them, so issuing, publishing, the commands and the verify page's URLs agree.
+
+Repository (relative to its root): `keys/registry.json` (the signed key registry),
+`certificates/<org>/` (issued records), `certificates/<org>/status/<n>.json` (status lists),
+`.xcert-cache/` (the build's caches, git-ignored). Site (relative to its root):
+`keys/registry.json`, `r/` (the sealed record shards), `status/<org>/<n>.json`,
+`verify/catalogue.json`, `verify/demo/`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# The repository.
+CERTIFICATES_DIR = "certificates"
+REGISTRY_FILE = Path("keys") / "registry.json"
+STATUS_DIR = "status"  # inside an organization's folder of certificates/
+CACHE_DIR = ".xcert-cache"
+DEMO_ORG = "demo"  # the organization id reserved for the demo
+DEMO_SAMPLES = Path(CERTIFICATES_DIR) / DEMO_ORG / "samples"
+
+# The site (paths relative to its root, as URLs use them).
+SITE_REGISTRY = "keys/registry.json"
+SITE_RECORDS = "r"
+SITE_STATUS = "status"
+SITE_STATUS_INDEX = "status/index.json"
+SITE_CATALOGUE = "verify/catalogue.json"
+SITE_DEMO = "verify/demo"
+
+
+def certificates_dir(repo_root: Path) -> Path:
+    return repo_root / CERTIFICATES_DIR
+
+
+def org_dir(repo_root: Path, org: str) -> Path:
+    return repo_root / CERTIFICATES_DIR / org
+
+
+def registry_path(repo_root: Path) -> Path:
+    return repo_root / REGISTRY_FILE
+
+
+def repo_status_path(repo_root: Path, org: str, number: int) -> Path:
+    return org_dir(repo_root, org) / STATUS_DIR / f"{number}.json"
+
+
+def site_status_path(org: str, number: int) -> str:
+    return f"{SITE_STATUS}/{org}/{number}.json"
+
+
+def default_cache_dir(repo_root: Path) -> Path:
+    return repo_root / CACHE_DIR
