@@ -107,3 +107,53 @@ def test_fast_schema_path_and_jsonschema_agree_on_every_fixture() -> None:
     assert len(cases) > 200
     for kind, data in cases:
         assert _valid_fast(kind, data) == validator(kind).is_valid(data), (kind, data)
+
+
+def _drop_field(path: Path, field: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [ln for ln in lines if not ln.startswith(f"{field}:")]
+    assert len(kept) == len(lines) - 1, f"{path.name} has no one-line {field}"
+    path.write_text("".join(kept), encoding="utf-8")
+
+
+def test_an_entity_that_fails_validation_gives_one_error_not_one_per_reference(
+        tmp_path: Path) -> None:
+    root = tmp_path / "catalogue"
+    shutil.copytree(REPO / "catalogue", root)
+    named_by = [p for p in (root / "notices").glob("*.yaml")
+                if "web-frontend" in p.read_text(encoding="utf-8")]
+    assert len(named_by) >= 2  # notices that name the certificate
+    _drop_field(root / "certificates" / "web-frontend.yaml", "name")
+    with pytest.raises(CatalogueErrors) as info:
+        load_catalogue(root)
+    assert info.value.render() == ("catalogue/certificates/web-frontend.yaml:3:1: name: "
+                                   "missing required field 'name'\n1 error in catalogue/")
+
+
+def test_references_to_failed_entities_of_every_kind_are_not_reported(tmp_path: Path) -> None:
+    root = tmp_path / "catalogue"
+    shutil.copytree(VALID, root)
+    _drop_field(root / "organizations" / "test-org.yaml", "name")  # certificates, standards name it
+    _drop_field(root / "standards" / "web-dev.yaml", "name")  # the certificate names it
+    _drop_field(root / "notices" / "cost-caps.yaml", "title")  # exam_forms.yaml names it
+    with pytest.raises(CatalogueErrors) as info:
+        load_catalogue(root)
+    files = sorted(e.location.file for e in info.value.errors)
+    assert files == ["catalogue/notices/cost-caps.yaml", "catalogue/organizations/test-org.yaml",
+                     "catalogue/standards/web-dev.yaml"], info.value.render()
+
+
+def test_a_reference_to_a_file_that_does_not_exist_is_still_reported(tmp_path: Path) -> None:
+    root = tmp_path / "catalogue"
+    shutil.copytree(VALID, root)
+    _drop_field(root / "certificates" / "web-dev.yaml", "name")
+    notice = root / "notices" / "first-batch.yaml"
+    text = notice.read_text(encoding="utf-8")
+    notice.write_text(text.replace("certificates: [web-dev]", "certificates: [web-dev, no-such]"),
+                      encoding="utf-8")
+    with pytest.raises(CatalogueErrors) as info:
+        load_catalogue(root)
+    messages = [str(e) for e in info.value.errors]
+    assert len(messages) == 2, info.value.render()
+    assert "missing required field 'name'" in messages[0]
+    assert "concerns.certificates[1]: unknown certificate 'no-such'" in messages[1]

@@ -95,8 +95,9 @@ def _collect(root: Path) -> tuple[Catalogue | None, list[LocatedError], str]:
             continue
         singletons[kind] = c.load(kind, path, shown)
     raw: dict[str, list[tuple[str, LocatedDict]]] = {}
+    failed: dict[str, set[str]] = {}
     for folder, kind in ENTITY_DIRS.items():
-        raw[kind] = []
+        raw[kind], failed[kind] = [], set()
         for path in sorted((root / folder).glob("*")):
             shown = _display(path, root)
             if path.suffix not in (".yaml", ".yml"):
@@ -104,7 +105,9 @@ def _collect(root: Path) -> tuple[Catalogue | None, list[LocatedError], str]:
                     c.errors.append(ValidationError("not a .yaml file", location=Location(shown)))
                 continue
             data = c.load(kind, path, shown)
-            if data is not None:
+            if data is None:
+                failed[kind].add(path.stem)  # its own error says why; references to it do not
+            else:
                 if data["id"] != path.stem:
                     c.errors.append(ValidationError(
                         f"id '{data['id']}' does not match the file name '{path.name}'",
@@ -112,6 +115,11 @@ def _collect(root: Path) -> tuple[Catalogue | None, list[LocatedError], str]:
                 raw[kind].append((shown, data))
     catalogue = construct.build(singletons, raw, c.errors)
     if catalogue is not None:
-        c.errors.extend(references.check(catalogue))
+        majors_failed = (root / "majors.yaml").is_file() and singletons.get("majors") is None
+        c.errors.extend(references.check(catalogue, references.Failed(
+            organizations=frozenset(failed["organization"]),
+            certificates=frozenset(failed["certificate"]),
+            standards=frozenset(failed["standard"]), notices=frozenset(failed["notice"]),
+            majors=majors_failed)))
     c.errors.sort(key=lambda e: (e.location.file, e.location.line, e.location.column))
     return catalogue, c.errors, f"{root.name}/"

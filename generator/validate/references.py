@@ -1,14 +1,31 @@
-"""Cross-reference checks: every id an entity names must exist."""
+"""Cross-reference checks: every id an entity names must exist.
+
+An id whose file exists but failed to load or validate is not reported here: that file's own
+error is the cause, and a certificate without a name would otherwise also show up as an "unknown
+certificate" in every notice that names it.
+"""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable
+from dataclasses import dataclass
 
 from generator.errors import LocatedError, ValidationError
 from generator.models import Catalogue
 from generator.validate import fees
 
 
-def _missing(ids: Iterable[str], known: Mapping[str, object], what: str, entity: object,
+@dataclass(frozen=True)
+class Failed:
+    """Ids of entity files that exist but did not validate (their own errors are reported)."""
+
+    organizations: frozenset[str] = frozenset()
+    certificates: frozenset[str] = frozenset()
+    standards: frozenset[str] = frozenset()
+    notices: frozenset[str] = frozenset()
+    majors: bool = False  # majors.yaml exists but did not validate
+
+
+def _missing(ids: Iterable[str], known: Container[str], what: str, entity: object,
              field: str) -> list[LocatedError]:
     out: list[LocatedError] = []
     for i, ref in enumerate(ids):
@@ -19,7 +36,7 @@ def _missing(ids: Iterable[str], known: Mapping[str, object], what: str, entity:
     return out
 
 
-def _one(ref: str | None, known: Mapping[str, object], what: str, entity: object,
+def _one(ref: str | None, known: Container[str], what: str, entity: object,
          field: str) -> list[LocatedError]:
     if ref is None or ref in known:
         return []
@@ -41,33 +58,40 @@ def _unknown_majors(cat: Catalogue, standard: object) -> list[LocatedError]:
     return errors
 
 
-def check(cat: Catalogue) -> list[LocatedError]:
+def check(cat: Catalogue, failed: Failed = Failed()) -> list[LocatedError]:
+    orgs = cat.organizations.keys() | failed.organizations
+    certs = cat.certificates.keys() | failed.certificates
+    stds = cat.standards.keys() | failed.standards
+    notices = cat.notices.keys() | failed.notices
     errors: list[LocatedError] = []
     for c in cat.certificates.values():
-        errors += _one(c.organization, cat.organizations, "organization", c, "organization")
+        errors += _one(c.organization, orgs, "organization", c, "organization")
         errors += _one(c.field, cat.fields, "field", c, "field")
-        errors += _one(c.standard, cat.standards, "standard", c, "standard")
+        errors += _one(c.standard, stds, "standard", c, "standard")
     for s in cat.standards.values():
-        errors += _one(s.organization, cat.organizations, "organization", s, "organization")
-        errors += _unknown_majors(cat, s)
+        errors += _one(s.organization, orgs, "organization", s, "organization")
+        if not failed.majors:
+            errors += _unknown_majors(cat, s)
     for n in cat.notices.values():
-        errors += _missing(n.concerns.organizations, cat.organizations, "organization", n,
+        errors += _missing(n.concerns.organizations, orgs, "organization", n,
                            "concerns.organizations")
-        errors += _missing(n.concerns.certificates, cat.certificates, "certificate", n,
+        errors += _missing(n.concerns.certificates, certs, "certificate", n,
                            "concerns.certificates")
-        errors += _missing(n.concerns.standards, cat.standards, "standard", n, "concerns.standards")
-        errors += _missing(n.related, cat.notices, "notice", n, "related")
+        errors += _missing(n.concerns.standards, stds, "standard", n, "concerns.standards")
+        errors += _missing(n.related, notices, "notice", n, "related")
         if n.id in n.related:
             errors.append(ValidationError("a notice cannot be related to itself",
                                           location=n.where.get("related", n.location), field="related"))
-    errors += _missing(cat.policy.accepted_short_announcements, cat.notices, "notice", cat.policy,
+    errors += _missing(cat.policy.accepted_short_announcements, notices, "notice", cat.policy,
                        "accepted_short_announcements")
-    return errors + check_cost_cap_notice(cat) + fees.check(cat)
+    return errors + check_cost_cap_notice(cat, notices) + fees.check(cat)
 
 
-def check_cost_cap_notice(cat: Catalogue) -> list[LocatedError]:
+def check_cost_cap_notice(cat: Catalogue,
+                          notices: Container[str] | None = None) -> list[LocatedError]:
     """The notice exam_forms.yaml cites must be in the catalogue."""
-    if cat.cost_cap_notice and cat.cost_cap_notice not in cat.notices:
+    known: Container[str] = cat.notices if notices is None else notices
+    if cat.cost_cap_notice and cat.cost_cap_notice not in known:
         from generator.errors import Location
         return [ValidationError(f"unknown notice '{cat.cost_cap_notice}'",
                                 location=Location("catalogue/exam_forms.yaml"), field="notice")]
