@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from generator.models import Catalogue, Notice, NoticeKind, PeriodStatus
 
 
-class Standing(str, Enum):
+class Standing(StrEnum):
     UNANNOUNCED = "未收录公告"
     UPCOMING = "即将公示"
     ANNOUNCED = "公示中"

@@ -5,12 +5,12 @@ import dataclasses
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from generator.errors import Location
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     JUNIOR = "初级"
     MIDDLE = "中级"
     SENIOR = "高级"
@@ -19,13 +19,13 @@ class Level(str, Enum):
 LEVEL_ORDER = {Level.JUNIOR: 0, Level.MIDDLE: 1, Level.SENIOR: 2}
 
 
-class EducationLevel(str, Enum):
+class EducationLevel(StrEnum):
     SECONDARY = "中职"
     HIGHER = "高职"
     BACHELOR = "本科"
 
 
-class NoticeKind(str, Enum):
+class NoticeKind(StrEnum):
     ANNOUNCEMENT = "公示"
     CONFIRMATION = "确认"
     NOTICE = "通知"
@@ -36,7 +36,7 @@ class NoticeKind(str, Enum):
     EXIT = "退出"
 
 
-class PeriodStatus(str, Enum):
+class PeriodStatus(StrEnum):
     UPCOMING = "未开始"
     OPEN = "公示中"
     CLOSED = "已结束"
@@ -112,7 +112,7 @@ def _money(value: float) -> str:
     return f"{value:g}"
 
 
-class OutcomeMetric(str, Enum):
+class OutcomeMetric(StrEnum):
     PASS_RATE = "pass_rate"
     SALARY_CHANGE = "salary_change"
     EMPLOYER_RECOGNITION = "employer_recognition"

@@ -14,14 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from generator import workdays
+from generator.china_time import today_in_china
 from generator.errors import UsageError, XcertError
 from generator.load import load_yaml_text
 from generator.models import Catalogue, Level, NoticeKind
+from generator.slug import is_slug
 from generator.validate import load_catalogue, schema
 from generator.validate.catalogue import ENTITY_DIRS
 
 FOLDERS = {kind: folder for folder, kind in ENTITY_DIRS.items()}
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _DOC_NUMBER = re.compile(r"〔(\d{4})〕(\d+)号")
 DEFAULT_ISSUER = "教育部职业技术教育中心研究所"
 
@@ -58,9 +59,7 @@ class Ask:
 
 
 def _today(_: dict[str, Any], __: Catalogue) -> str:
-    from zoneinfo import ZoneInfo
-
-    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    return today_in_china().isoformat()
 
 
 def _period_end(values: dict[str, Any], cat: Catalogue) -> str | None:
@@ -281,7 +280,7 @@ def new_file(kind: str, root: Path, given: dict[str, Any],
         raise UsageError(f"--batch must be a number, not {v['batch']!r}")
     _references(v, cat)
     slug = str(v["id"])
-    if not SLUG.match(slug) or len(slug) > 80:
+    if not is_slug(slug) or len(slug) > 80:
         raise UsageError(f"--id {slug!r} is not a valid id: use lower-case ASCII letters, digits and single hyphens")
     path = root / FOLDERS[kind] / f"{slug}.yaml"
     if path.exists():

@@ -4,8 +4,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from generator.china_time import today_in_china
 from generator.errors import UsageError
 from generator.site.build import BuildOptions, build_site
 
@@ -13,7 +13,7 @@ from generator.site.build import BuildOptions, build_site
 def parse_today(value: str | None) -> dt.date:
     """The date that decides notice statuses: --today, else today in China."""
     if value is None:
-        return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+        return today_in_china()
     try:
         return dt.date.fromisoformat(value)
     except ValueError as e:

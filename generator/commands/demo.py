@@ -10,7 +10,7 @@ from generator.credentials.issuing.demo import DEMO_CERTIFICATE, demo_key_dir, e
 from generator.errors import XcertError
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("demo", help="create the DEMO keys and records to try /verify/")
     parser.set_defaults(run=run)
     add_repo_option(parser)

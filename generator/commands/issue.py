@@ -14,7 +14,7 @@ from generator.credentials.issuing.keyops import org_signer
 from generator.errors import UsageError
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "issue", help="issue signed certificate records from a CSV batch"
     )

@@ -14,7 +14,7 @@ from generator.credentials.repo import load_registry
 from generator.errors import UsageError
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("keys", help="manage the root and organization keys")
     parser.set_defaults(run=run)
     common = argparse.ArgumentParser(add_help=False)

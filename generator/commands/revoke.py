@@ -11,7 +11,7 @@ from generator.credentials.issuing.keyops import org_signer
 from generator.credentials.issuing.revocation import find_record, revoke_certificate
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("revoke", help="revoke an issued certificate by its number")
     parser.set_defaults(run=run)
     parser.add_argument("number", metavar="NUMBER", help="the certificate number")

@@ -11,7 +11,7 @@ from generator.credentials.formats.verify import verification_result
 from generator.credentials.repo import repo_trust
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("verify", help="verify certificate record files")
     parser.set_defaults(run=run)
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")

@@ -71,10 +71,18 @@ class Yaml11Int(int):
     source: str
 
 
-class _NoAliasComposer(Composer):
-    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+class _PyLoader(Reader, Scanner, Parser, Composer, SafeConstructor, Resolver):
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in the stubs
             raise yaml.MarkedYAMLError(
                 problem="anchors and aliases (*name) are not allowed in catalogue files",
                 problem_mark=event.start_mark,
@@ -82,22 +90,12 @@ class _NoAliasComposer(Composer):
         return super().compose_node(parent, index)
 
 
-class _PyLoader(Reader, Scanner, Parser, _NoAliasComposer, SafeConstructor, Resolver):
-    def __init__(self, stream: str) -> None:
-        Reader.__init__(self, stream)
-        Scanner.__init__(self)
-        Parser.__init__(self)
-        _NoAliasComposer.__init__(self)
-        SafeConstructor.__init__(self)
-        Resolver.__init__(self)
-
-
 try:
     from yaml._yaml import CParser
 except ImportError:  # PyYAML built without libyaml
     _Loader: type = _PyLoader
 else:
-    class _CLoader(CParser, SafeConstructor, Resolver):  # type: ignore[misc]
+    class _CLoader(CParser, SafeConstructor, Resolver):
         def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)
             SafeConstructor.__init__(self)

@@ -40,7 +40,7 @@ def render_svg(chart: Chart) -> str:
     biggest = max(chart.values, default=0) or 1
     span = WIDTH - BAR_AREA_LEFT - 90
     rows = []
-    for i, (label, value) in enumerate(zip(chart.labels, chart.values)):
+    for i, (label, value) in enumerate(zip(chart.labels, chart.values, strict=True)):
         y = top + i * ROW
         w = max(1.0, span * value / biggest) if value > 0 else 0
         rows.append(

@@ -7,24 +7,23 @@ themselves, so two builds of the same catalogue give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import icalendar
 from feedgen.feed import FeedGenerator
 
 from generator import workdays
+from generator.china_time import CHINA_TZ
 from generator.models import Catalogue, Notice
 from generator.render.page import Page
 
 FEED_PATH = "notices/feed.xml"
 CALENDAR_PATH = "notices/periods.ics"
 SITE_NAME = "1+X 证书公开目录"
-_BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def _moment(day: dt.date) -> dt.datetime:
     """Midnight in Beijing: notices are dated by the Beijing calendar."""
-    return dt.datetime.combine(day, dt.time(), tzinfo=_BEIJING)
+    return dt.datetime.combine(day, dt.time(), tzinfo=CHINA_TZ)
 
 
 def _period_text(n: Notice) -> str:

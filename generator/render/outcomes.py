@@ -112,7 +112,7 @@ def issued_years(issued: IssuedRecords, cert_id: str) -> list[IssuedYear]:
             revoked=sum(c.revoked for c in mine.values())))
     if rows:
         rows.append(IssuedYear(
-            year=None, per_level=tuple(sum(col) for col in zip(*(r.per_level for r in rows))),
+            year=None, per_level=tuple(sum(col) for col in zip(*(r.per_level for r in rows), strict=True)),
             total=sum(r.total for r in rows), revoked=sum(r.revoked for r in rows)))
     return rows
 

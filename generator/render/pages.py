@@ -7,7 +7,6 @@ inside HTML tags, `slug` for validated ids).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +19,9 @@ from generator.render import escape, outcomes
 from generator.render.charts import render_svg
 from generator.render.feeds import feed_pages
 from generator.render.page import Page, batch_name
+from generator.slug import is_slug
 
 TEMPLATES = Path(__file__).parent / "templates"
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 def _finalize(value: Any) -> Any:
     # Runs before autoescape: plain values get Markdown escaping on top of the HTML escaping
@@ -35,7 +34,7 @@ def _finalize(value: Any) -> Any:
 
 
 def _slug(value: str) -> Markup:
-    if not _SLUG.match(value):
+    if not is_slug(value):
         raise ValueError(f"not a slug: {value!r}")
     return Markup(value)
 
@@ -50,7 +49,7 @@ def _environment() -> jinja2.Environment:
     env.filters["facet"] = escape.facet
     env.filters["slug"] = _slug
     env.filters["extract"] = lambda key, mapping: mapping[key]
-    env.filters["zip"] = lambda a, b: list(zip(a, b))
+    env.filters["zip"] = lambda a, b: list(zip(a, b, strict=True))
     env.filters["batch"] = batch_name
     env.filters["fm"] = lambda d: Markup(escape.front_matter(d))
     env.filters["cn_date"] = lambda d: f"{d.year}年{d.month}月{d.day}日"

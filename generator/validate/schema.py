@@ -6,9 +6,10 @@ validator uses the same files, so the two cannot disagree.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import fastjsonschema
 from jsonschema import Draft202012Validator
@@ -71,34 +72,39 @@ def _looks_numeric(text: str) -> bool:
 
 def _message(error: SchemaError) -> str:
     v = error.validator
+    # jsonschema types these as "maybe unset"; for an error they are always the schema's values.
+    value: Any = error.validator_value
+    schema: Any = error.schema
+    instance: Any = error.instance
     if v == "required":
         missing = error.message.split("'")[1]
         return f"missing required field '{missing}'"
     if v == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        extra = sorted(set(instance) - set(schema.get("properties", {})))
         return f"unknown field{'s' if len(extra) > 1 else ''} {', '.join(repr(x) for x in extra)}"
     if v == "type":
-        expected = _TYPE_NAMES[_JSON_TYPES.get(error.validator_value, str)]
-        return f"expected {expected}, got {_describe(error.instance)}"
+        expected = _TYPE_NAMES[_JSON_TYPES.get(value, str)]
+        return f"expected {expected}, got {_describe(instance)}"
     if v == "enum":
-        allowed = " / ".join(str(x) for x in error.validator_value)
-        return f"'{error.instance}' is not one of: {allowed}"
+        allowed = " / ".join(str(x) for x in value)
+        return f"'{instance}' is not one of: {allowed}"
     if v == "pattern":
-        if "a-z0-9" in error.validator_value:
-            return f"'{error.instance}' is not a valid id: use lower-case ASCII letters, digits and single hyphens"
-        if "[0-9]{4}" in error.validator_value:
-            return f"'{error.instance}' is not a date in the form YYYY-MM-DD"
-    if v == "minLength":
-        return "must not be empty"
-    if v == "maxLength":
-        return f"longer than {error.validator_value} characters"
+        if "a-z0-9" in value:
+            return (f"'{instance}' is not a valid id: use lower-case ASCII letters, digits "
+                    "and single hyphens")
+        if "[0-9]{4}" in value:
+            return f"'{instance}' is not a date in the form YYYY-MM-DD"
     if v in ("minimum", "maximum", "exclusiveMinimum"):
-        return f"{error.instance} is out of range ({v} {error.validator_value})"
-    if v == "minItems":
-        return f"needs at least {error.validator_value} item(s)"
-    if v == "uniqueItems":
-        return "has repeated items"
-    return error.message
+        return f"{instance} is out of range ({v} {value})"
+    return _SIMPLE_MESSAGES.get(str(v), "{message}").format(value=value, message=error.message)
+
+
+_SIMPLE_MESSAGES = {
+    "minLength": "must not be empty",
+    "maxLength": "longer than {value} characters",
+    "minItems": "needs at least {value} item(s)",
+    "uniqueItems": "has repeated items",
+}
 
 
 @cache
