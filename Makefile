@@ -4,8 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The browser code's linter and formatter (Biome), pinned by package-lock.json.
+NODE_STAMP := node_modules/.installed
 
-.PHONY: site test serve check browser-deps clean
+.PHONY: site test lint serve check browser-deps clean
 
 site: $(STAMP)
 	$(BIN)/xcert demo
@@ -19,14 +21,24 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/xcert check
 
-test: $(STAMP) browser-deps
+test: $(STAMP) $(NODE_STAMP) browser-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# The code's own checks (tests/test_code_style.py runs the same ones inside `make test`).
+lint: $(STAMP) $(NODE_STAMP)
+	$(BIN)/ruff check --extend-ignore E501 .  # long lines: after the one-time ruff format
+	$(BIN)/mypy
+	node_modules/.bin/biome lint --error-on-warnings site_src/assets
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
 
 # The browser tests drive Debian's Chromium; Playwright's own browser download cannot work here.
 browser-deps:

@@ -392,7 +392,7 @@ def summarise_words(versions: list[str], words: list[str], texts: dict[str, list
     return out
 
 
-def main() -> int:
+def main() -> int:  # noqa: C901 (argument handling, then one run per Pagefind version)
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("versions", nargs="+", help="Pagefind versions, e.g. 1.5.2 1.4.0")
     ap.add_argument("--venvs", default="/tmp/pf-{version}", help="venv path pattern")

@@ -15,7 +15,7 @@ const EDU = ["中职", "高职", "本科"];
 let all = new Map();
 let chosen = [];
 
-const join = (xs) => (xs && xs.length ? xs.join("、") : "—");
+const join = (xs) => (xs?.length ? xs.join("、") : "—");
 const money = (v) => (v === null || v === undefined ? "—" : `${v} 元/人次`);
 
 function perLevel(cert, pick) {
@@ -46,7 +46,7 @@ function outcomesText(cert) {
 // Counted from the signed records this site publishes; DEMO records say so.
 function issuedText(cert) {
   const r = cert.issued_records;
-  if (!r || !r.total) return "本站尚无颁证记录";
+  if (!r?.total) return "本站尚无颁证记录";
   const years = {};
   for (const c of r.counts) years[c.year] = (years[c.year] || 0) + c.issued;
   const perYear = Object.keys(years).sort().map((y) => `${y}年 ${years[y]} 份`).join("，");

@@ -115,7 +115,7 @@ function details(res, trust) {
     ['证书', cat ? el('a', { href: site(`certificates/${r.certificate}/`).href }, cat.name) : r.certificateName],
     ['等级', r.level],
   ];
-  if (cat && cat.standard) {
+  if (cat?.standard) {
     rows.push(['职业技能等级标准', el('a', { href: site(`standards/${cat.standard}/`).href }, cat.standardName || cat.standard)]);
   }
   rows.push(['发证机构', org ? org.name : r.issuerName]);

@@ -23,9 +23,9 @@ export function canonicalize(value) {
     case 'string':
       return string(value);
     case 'object': {
-      if (Array.isArray(value)) return '[' + value.map(canonicalize).join(',') + ']';
+      if (Array.isArray(value)) return `[${value.map(canonicalize).join(',')}]`;
       const keys = Object.keys(value).sort();
-      return '{' + keys.map((k) => string(k) + ':' + canonicalize(value[k])).join(',') + '}';
+      return `{${keys.map((k) => `${string(k)}:${canonicalize(value[k])}`).join(',')}}`;
     }
     default:
       throw new JcsError('not a JSON value');

@@ -49,7 +49,7 @@ async function inflate(bytes) {
 
 /** Checks r/index.json; throws LookupError when this page cannot read the layout. */
 export function checkLayout(layout) {
-  const kdf = layout && layout.kdf;
+  const kdf = layout?.kdf;
   if (
     !layout ||
     layout.version !== LAYOUT_VERSION ||

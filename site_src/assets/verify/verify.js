@@ -217,7 +217,7 @@ export async function statusListFromDocument(doc, registry) {
     let bits;
     try {
       bits = await gunzip(decodeBase64url(subject.encodedList));
-    } catch (e) {
+    } catch {
       throw new TrustError('the encoded list is not gzip in base64url');
     }
     const revocations = new Map();

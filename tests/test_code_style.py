@@ -1,0 +1,36 @@
+"""The code's own checks: ruff (lint), mypy --strict on generator/, and Biome on the browser code.
+
+They run inside `make test` so a change that breaks them fails like any other test; `make lint`
+runs the same commands on their own. The tools are pinned (pyproject.toml, package-lock.json).
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+BIOME = REPO / "node_modules" / ".bin" / "biome"
+
+
+def _run(cmd: list[str]) -> None:
+    result = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, f"{' '.join(cmd)} found:\n{result.stdout}{result.stderr}"
+
+
+def test_python_passes_ruff_check() -> None:
+    # Long lines wait for the one-time `ruff format` (most are code lines the formatter splits).
+    _run([str(BIN / "ruff"), "check", "--extend-ignore", "E501", "--no-cache", "."])
+
+
+def test_generator_passes_mypy_strict() -> None:
+    _run([str(BIN / "mypy"), "--cache-dir", "/dev/null"])
+
+
+def test_browser_code_passes_biome_lint() -> None:
+    if not BIOME.exists():
+        pytest.fail("Biome is not installed: run `make test` (or `npm ci`) first")
+    _run([str(BIOME), "lint", "--error-on-warnings", "site_src/assets"])
