@@ -3,7 +3,12 @@
 Both sides are built by the code running now, from each side's catalogue, site_src/ and
 mkdocs.yml, so the report shows what the data change does (the pull request a clerk opens) and
 nothing else. The search index and the sitemap are left out of the comparison: they change with
-any page and say nothing a reviewer can act on.
+any page and say nothing a reviewer can act on, so neither side builds a search index.
+
+Neither side publishes issued records or shows the key registry: a working tree holds records
+that git ignores (the DEMO ones of `xcert demo`, publishing's caches), and a revision holds only
+committed ones, so building each side with its own records reported the DEMO files as added by
+every change. Records are verified by `xcert build`; the report says when the change touches them.
 """
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ import re
 import subprocess
 import tarfile
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import lifecycle
@@ -23,7 +28,8 @@ from generator.models import Catalogue
 from generator.site.build import BuildOptions, build_site
 from generator.validate import load_catalogue
 
-BUILD_INPUTS = ("catalogue", "site_src", "mkdocs.yml", "keys", "certificates")
+BUILD_INPUTS = ("catalogue", "site_src", "mkdocs.yml")
+RECORD_INPUTS = ("keys", "certificates")
 IGNORED_DIRS = ("pagefind",)
 IGNORED_FILES = ("sitemap.xml", "sitemap.xml.gz")
 LIST_LIMIT = 60  # a PR comment holds at most 65,536 characters
@@ -49,11 +55,12 @@ class SiteDiff:
     files: dict[str, list[str]]  # the same for files that are not pages (feeds, data, charts)
     notices: list[Change]  # notices whose period status differs
     standings: list[Change]  # certificates and organizations whose standing differs
+    records: list[str] = field(default_factory=list)  # files of keys/ and certificates/ changed
 
     @property
     def empty(self) -> bool:
         return not any(self.pages.values()) and not any(self.files.values()) and not self.notices \
-            and not self.standings
+            and not self.standings and not self.records
 
 
 def _git(root: Path, *args: str) -> bytes:
@@ -143,10 +150,19 @@ def _build(root: Path, out: Path, today: dt.date, label: str) -> Catalogue:
     except CatalogueErrors as e:
         raise BuildError(f"the catalogue at {label} is not valid:\n{e.render()}") from e
     try:
-        build_site(BuildOptions(root=root, out=out, today=today))
+        build_site(BuildOptions(root=root, out=out, today=today, records=False, search=False),
+                   catalogue=cat)
     except BuildError as e:
         raise BuildError(f"building {label} failed: {e}") from e
     return cat
+
+
+def changed_records(root: Path, base: str) -> list[str]:
+    """Files of keys/ and certificates/ that the working tree changes against `base`: committed
+    or not, new files included, files git ignores (the DEMO records) left out."""
+    changed = _git(root, "diff", "--name-only", "-z", base, "--", *RECORD_INPUTS)
+    new = _git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", *RECORD_INPUTS)
+    return sorted({n for n in (changed + new).decode("utf-8").split("\0") if n})
 
 
 def diff_site(root: Path, base: str, *, today: dt.date) -> SiteDiff:
@@ -155,11 +171,13 @@ def diff_site(root: Path, base: str, *, today: dt.date) -> SiteDiff:
     with tempfile.TemporaryDirectory(prefix="xcert-diff-") as tmp:
         work = Path(tmp)
         export_revision(root, base, work / "base")
+        records = changed_records(root, base)
         before = _build(work / "base", work / "base-site", today, base)
         after = _build(root, work / "head-site", today, "the working tree")
         pages, files = compare_sites(work / "base-site", work / "head-site")
     notices, standings = compare_statuses(before, after, today)
-    return SiteDiff(base=base, today=today, pages=pages, files=files, notices=notices, standings=standings)
+    return SiteDiff(base=base, today=today, pages=pages, files=files, notices=notices,
+                    standings=standings, records=records)
 
 
 def _limited(lines: list[str]) -> list[str]:
@@ -191,6 +209,12 @@ def to_markdown(d: SiteDiff) -> str:
         for g, label in names.items():
             out += _limited([f"- {label} `{f}`" for f in d.files[g]])
         out += ["", "</details>", ""]
+    if d.records:
+        out += ["### 证书记录与密钥", "",
+                f"本次修改涉及 `keys/` 与 `certificates/` 中的 {len(d.records)} 个文件。"
+                "上面的比较不含已发证书的记录与计数；这些文件由 `xcert build` 逐一核验。", ""]
+        out += _limited([f"- `{_cell(name)}`" for name in d.records])
+        out.append("")
     for title, rows in ((f"公示状态变化（按 {d.today.isoformat()} 计）", d.notices),
                         (f"证书与组织状态变化（按 {d.today.isoformat()} 计）", d.standings)):
         if rows:

@@ -35,6 +35,10 @@ class BuildOptions:
     root: Path  # the repository: catalogue/, site_src/, mkdocs.yml, keys/, certificates/
     out: Path  # the published site folder, replaced only on success
     today: dt.date
+    # `xcert diff` builds both sides without the issued records (the same on both sides, so they
+    # say nothing about the change) and without the search index (left out of the comparison).
+    records: bool = True
+    search: bool = True
 
 
 @dataclass(frozen=True)
@@ -95,9 +99,10 @@ def _remove_stale(out: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def build_site(opts: BuildOptions) -> BuildReport:
+def build_site(opts: BuildOptions, *, catalogue: Catalogue | None = None) -> BuildReport:
+    """`catalogue`: the catalogue of `opts.root`, when the caller has already loaded it."""
     root, out = opts.root.resolve(), opts.out.resolve()
-    cat = load_catalogue(root / "catalogue")
+    cat = catalogue if catalogue is not None else load_catalogue(root / "catalogue")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with build_lock(out.with_name(f".{out.name}.lock")):
@@ -106,15 +111,17 @@ def build_site(opts: BuildOptions) -> BuildReport:
             work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
             try:
                 published = work / "published"
-                records, issued = _publish_records(root, published, cat, opts.today)
+                records, issued = (_publish_records(root, published, cat, opts.today)
+                                   if opts.records else (0, IssuedRecords(as_of=opts.today)))
                 pages = (render_pages(cat, today=opts.today, issued=issued)
                          + render_api(cat, today=opts.today, issued=issued))
                 config = write_tree(work=work, site_src=root / "site_src", pages=pages,
-                                    base_config=root / "mkdocs.yml", extra=_extra(root))
+                                    base_config=root / "mkdocs.yml",
+                                    extra=_extra(root) if opts.records else {})
                 epoch = calendar.timegm(opts.today.timetuple())
                 build_html(config, epoch=epoch)
                 site = work / "site"
-                indexed = index_site(site)
+                indexed = index_site(site) if opts.search else 0
                 _move_into(published, site)
                 replace_dir(site, out)
             finally:

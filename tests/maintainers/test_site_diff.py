@@ -1,6 +1,7 @@
 """`xcert diff BASE` on a fixture repository with two commits: pages and statuses that change."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -74,3 +75,23 @@ def test_an_unknown_revision_is_a_usage_error(repo: Path) -> None:
     result = _xcert("diff", "no-such-branch", cwd=repo)
     assert result.returncode == 2
     assert "git rev-parse" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_records_git_ignores_do_not_show_as_changes(repo: Path, tmp_path: Path) -> None:
+    """`xcert demo` leaves DEMO records (ignored by git) in the working tree; the report lists
+    only what the edit does, and names the record files git would commit."""
+    clone = tmp_path / "repo"
+    shutil.copytree(repo, clone)
+    made = run_xcert("demo", "--key-dir", str(tmp_path / "demo-keys"), cwd=clone,
+                     env={"PYTHONPATH": str(REPO)}, timeout=300)
+    assert made.returncode == 0, made.stderr
+    assert (clone / "certificates" / "demo").is_dir()
+    result = _xcert("diff", "HEAD", "--today", "2026-11-30", cwd=clone)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for published in ("/r/", "/status/", "/verify/demo", "/keys/"):
+        assert published not in out
+    assert "| 删除 | 0 | 0 |" in out and "| 新增 | 0 | 0 |" in out
+    assert "- `/notices/2019-67-first-batch-announcement/` " in out
+    assert "### 证书记录与密钥" in out and "- `keys/registry.json`" in out
+    assert "certificates/demo" not in out  # ignored by git: never part of a change
