@@ -30,11 +30,9 @@ sys.path.insert(0, str(ROOT_DIR))
 
 from generator.credentials.formats.lookup import LookupParams
 from generator.credentials.publishing._state import PublishedState
-from generator.models import IssuedCount, IssuedRecords
+from generator.models import LEVEL_NAMES, IssuedCount, IssuedRecords
 from generator.render.pages import render_pages
 from generator.validate import load_catalogue
-
-LEVELS = ("初级", "中级", "高级")
 
 
 def fill(state: PublishedState, n: int, certificates: list[str]) -> None:
@@ -48,7 +46,7 @@ def fill(state: PublishedState, n: int, certificates: list[str]) -> None:
             f"certificates/org{i % 75}/N{i:09d}.json", 1800, 0, os.urandom(32), "z6Mk" + "x" * 44,
             "t" * 32, f"urn:xcert:status:org{i % 75}:{i // 100_000 + 1}", i % 100_000,
             1_700_000_000, 1_700_000_000, f"{rng.getrandbits(128):032x}", os.urandom(16),
-            os.urandom(200), cert, LEVELS[rng.randrange(3)], issued.isoformat()))
+            os.urandom(200), cert, LEVEL_NAMES[rng.randrange(3)], issued.isoformat()))
         if len(chunk) == 50_000:
             state.put(chunk)
             chunk = []
@@ -103,7 +101,7 @@ def main() -> None:
         rng = random.Random(3)
         for cid in certificates:
             for year in range(2019, 2026):
-                for level in LEVELS:
+                for level in LEVEL_NAMES:
                     counts.append(IssuedCount(cid, year, level, rng.randrange(1, 5000), 0))
         issued = IssuedRecords(counts=tuple(counts), as_of=dt.date(2026, 11, 30))
         today = dt.date(2026, 11, 30)

@@ -17,6 +17,8 @@ class Level(StrEnum):
 
 
 LEVEL_ORDER = {Level.JUNIOR: 0, Level.MIDDLE: 1, Level.SENIOR: 2}
+# The levels as plain text, in order: what a certificate record and an issuing CSV spell.
+LEVEL_NAMES: tuple[str, ...] = tuple(level.value for level in Level)
 
 
 class EducationLevel(StrEnum):

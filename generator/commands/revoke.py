@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from generator.china_time import today_in_china
 from generator.commands._credential_options import add_key_option, add_repo_option
 from generator.credentials.formats._time import now_utc
-from generator.credentials.issuing.issue import CHINA
 from generator.credentials.issuing.keyops import org_signer
 from generator.credentials.issuing.revocation import find_record, revoke_certificate
 
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
         repo_root=args.repo,
         number=args.number,
         reason=args.reason,
-        date=args.date or now.astimezone(CHINA).date().isoformat(),
+        date=args.date or today_in_china(now).isoformat(),
         signer=signer,
         registry=registry,
         now=now,

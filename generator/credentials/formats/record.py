@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.credentials.formats._time import is_date, is_timestamp
-from generator.credentials.formats.registry import ORG_URN, SLUG, VC_CONTEXT
+from generator.credentials.formats.registry import ORG_URN, VC_CONTEXT
 from generator.credentials.formats.status import parse_status_list_id
+from generator.models import LEVEL_NAMES
+from generator.slug import SLUG
 
 RECORD_TYPE = "XcertCertificateCredential"
 SUBJECT_TYPE = "XcertCertificateHolder"
 RECORD_URN = "urn:xcert:certificate:"
-LEVELS = ("初级", "中级", "高级")
 NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9-]{4,38}[A-Z0-9]\Z")
 MASKED_ID = re.compile(r"^[0-9]{4}\*{10}[0-9]{3}[0-9X]\Z")
 HASH_PREFIX = "xcert-record-v1"
@@ -192,7 +193,7 @@ def parse_record(doc: dict[str, Any]) -> CertificateRecord:
     exam_date, masked = optional["examDate"], optional["nationalIdMasked"]
     if (
         not SLUG.match(text["certificate"])
-        or text["level"] not in LEVELS
+        or text["level"] not in LEVEL_NAMES
         or not NUMBER.match(text["certificateNumber"])
         or not is_date(text["issueDate"])
         or (exam_date is not None and not is_date(exam_date))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -26,12 +25,12 @@ from generator.credentials.formats.proof import (
     parse_proof,
     signature_matches,
 )
+from generator.slug import SLUG
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 REGISTRY_ID = "urn:xcert:key-registry"
 REGISTRY_TYPE = "XcertKeyRegistry"
 ORG_URN = "urn:xcert:organization:"
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
 
 
 def fingerprint(public_key_multibase: str) -> str:

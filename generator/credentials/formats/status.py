@@ -35,10 +35,11 @@ from generator.credentials.formats.proof import (
     signature_matches,
 )
 from generator.credentials.formats.registry import ORG_URN, VC_CONTEXT, Registry, has_type
+from generator.slug import SLUG_PATTERN
 
 LIST_LENGTH = 131072  # bits; the spec's minimum, so one list hides who is being checked
 STATUS_URN = "urn:xcert:status:"
-_LIST_ID = re.compile(r"^urn:xcert:status:([a-z0-9]+(?:-[a-z0-9]+)*):([1-9][0-9]{0,5})\Z")
+_LIST_ID = re.compile(rf"^urn:xcert:status:({SLUG_PATTERN}):([1-9][0-9]{{0,5}})\Z")
 
 
 def status_list_id(org: str, number: int) -> str:

@@ -40,6 +40,7 @@ from generator.credentials.paths import (
     repo_status_path,
 )
 from generator.credentials.repo import load_registry
+from generator.models import LEVEL_NAMES
 
 DEMO_KEYS_ENV = "XCERT_DEMO_KEYS"
 DEMO_ORG_NAME = "DEMO 演示培训评价组织（仅供演示，非真实机构）"
@@ -49,7 +50,7 @@ DEMO_PASSPHRASE = "xcert-demo-passphrase"
 DEMO_EPOCH = dt.datetime(2024, 1, 1, tzinfo=UTC)
 DEMO_ISSUED = dt.datetime(2024, 7, 1, 2, 0, tzinfo=UTC)
 DEMO_REVOKED = dt.datetime(2024, 9, 1, 2, 0, tzinfo=UTC)
-DEMO_CERTIFICATE = ("web-frontend", "Web 前端开发职业技能等级证书", ("初级", "中级", "高级"))
+DEMO_CERTIFICATE = ("web-frontend", "Web 前端开发职业技能等级证书", LEVEL_NAMES)
 
 
 @dataclass(frozen=True)

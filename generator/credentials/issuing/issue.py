@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.china_time import today_in_china
 from generator.credentials._catalogue import CatalogueLike
 from generator.credentials._files import write_atomic
 from generator.credentials._parallel import PARALLEL_FROM, chunks, fork_map
@@ -33,7 +34,6 @@ from generator.credentials.formats._time import format_utc
 from generator.credentials.formats.jsontext import dump_json
 from generator.credentials.formats.proof import add_proof
 from generator.credentials.formats.record import (
-    LEVELS,
     NUMBER,
     build_record,
     mask_national_id,
@@ -51,6 +51,7 @@ from generator.credentials.issuing.errors import BatchErrors, SigningKeyError
 from generator.credentials.issuing.keys import Signer
 from generator.credentials.paths import certificates_dir, org_dir, repo_status_path
 from generator.errors import LocatedError, Location
+from generator.models import LEVEL_NAMES
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "number": ("证书编号", "number"),
@@ -64,7 +65,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("number", "name", "certificate", "level", "issue_date")
 FIRST_ISSUE_DATE = dt.date(2019, 1, 1)  # the 1+X pilot began in 2019
-CHINA = dt.timezone(dt.timedelta(hours=8))
 _DATE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0{1,2}:00(?::00)?)?$"
 )
@@ -264,8 +264,8 @@ class _RowChecker:
             bad("certificate", f"{cid!r} is not a certificate id in the catalogue")
         elif cert is not None and not self.any_certificate and cert.organization != self.org:
             bad("certificate", f"{cert.id} is issued by {cert.organization}, not by {self.org}")
-        if level and level not in LEVELS:
-            bad("level", f"{level!r} is not 初级, 中级 or 高级")
+        if level and level not in LEVEL_NAMES:
+            bad("level", f"{level!r} is not {', '.join(LEVEL_NAMES[:-1])} or {LEVEL_NAMES[-1]}")
         elif cert is not None and level and level not in cert.levels:
             bad("level", f"{cert.id} has no level {level} (it has {'、'.join(cert.levels)})")
 
@@ -390,7 +390,7 @@ def issue_batch(
         catalogue=catalogue,
         any_certificate=entry.demo,
         already_issued=issued_numbers(repo_root),
-        today=now.astimezone(CHINA).date(),
+        today=today_in_china(now),
     )
     created = format_utc(now)
     folder = org_dir(repo_root, org)
