@@ -46,9 +46,18 @@ class PeriodStatus(StrEnum):
 
 @dataclass(frozen=True)
 class Source:
+    """Where a record's data comes from. Visitors read the cited document by its title and 文号
+    (`notice`, or `title` for a document outside the catalogue), `part` and `remark`; the seed
+    file, its lines, the heading searched for and the editor's `note` stay in the YAML."""
+
     document: str
     heading: str = ""
     note: str = ""
+    lines: str = ""
+    notice: str = ""
+    title: str = ""
+    part: str = ""
+    remark: str = ""
 
 
 @dataclass(frozen=True)
@@ -323,6 +332,37 @@ class Concerns:
 
 
 @dataclass(frozen=True)
+class TrainingClass:
+    """One class (期) of a teacher-training plan."""
+
+    number: int
+    period: Period
+    level: Level
+    form: str = ""
+    fee: float | None = None
+    size: int | None = None
+    place: str = ""
+
+
+@dataclass(frozen=True)
+class TrainingPlan:
+    """A teacher-training plan (师资培训方案) an organization published through a notice."""
+
+    name: str
+    certificate: str
+    organization: str
+    dated: dt.date | None = None
+    hours: int | None = None
+    days: int | None = None
+    fee: float | None = None
+    fee_note: str = ""
+    audience: str = ""
+    content: str = ""
+    classes: tuple[TrainingClass, ...] = ()
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
 class Notice:
     id: str
     title: str
@@ -341,6 +381,8 @@ class Notice:
     source: Source | None = None
     # How much of `date` the source gives: "day", "month" or "year" (then `date` is the first day).
     date_precision: str = "day"
+    doc_number_note: str = ""
+    training_plans: tuple[TrainingPlan, ...] = ()
 
     @property
     def date_text(self) -> str:

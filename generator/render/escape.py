@@ -18,12 +18,15 @@ _MD_INLINE = re.compile(r"([\\`*_{}\[\]|])")
 _MD_LINE_START = re.compile(r"^(?:([#+\-=])|(\d+)\.)")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:", "/", "./", "../", "#")
 _INLINE_LINK = re.compile(r"(\]\()\s*([^\s()]*(?:\([^)]*\)[^\s()]*)*)")
+_ASCII_SPACE = re.compile(r"[ \t\r\n\f\v]+")
 _REF_LINK = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*)(\S+)", re.MULTILINE)
 
 
 def text(value: object) -> str:
     """Plain text for inline Markdown: HTML-escaped, Markdown syntax escaped, one line."""
-    s = " ".join(html.escape(str(value), quote=False).split())
+    # ASCII whitespace only: str.split() would also turn the ideographic space (U+3000) that
+    # separates joint issuers in an official title into an ASCII space.
+    s = _ASCII_SPACE.sub(" ", html.escape(str(value), quote=False)).strip(" ")
     s = _MD_INLINE.sub(r"\\\1", s)
     return _MD_LINE_START.sub(_escape_line_start, s)
 

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from generator.errors import BuildError
+from generator.render.cjk import join_lines
 from generator.render.page import Page
 
 OVERRIDES = "overrides"
@@ -40,6 +41,8 @@ def write_tree(*, work: Path, site_src: Path, pages: list[Page], base_config: Pa
             shutil.copytree(item, target)
         else:
             shutil.copy2(item, target)
+    for md in sorted(docs.rglob("*.md")):
+        md.write_text(join_lines(md.read_text(encoding="utf-8")), encoding="utf-8")
     if (site_src / OVERRIDES).is_dir():
         shutil.copytree(site_src / OVERRIDES, work / OVERRIDES)
     for page in pages:
@@ -47,7 +50,8 @@ def write_tree(*, work: Path, site_src: Path, pages: list[Page], base_config: Pa
         if path.exists():
             raise BuildError(f"site_src/{page.path} would be overwritten by a generated page")
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(page.content, encoding="utf-8")
+        content = join_lines(page.content) if page.path.endswith(".md") else page.content
+        path.write_text(content, encoding="utf-8")
     config = yaml.safe_load(base_config.read_text(encoding="utf-8"))
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"

@@ -45,7 +45,12 @@ class _Builder:
     @staticmethod
     def source(d: LocatedDict) -> m.Source | None:
         s = d.get("source")
-        return m.Source(s["document"], s.get("heading", ""), s.get("note", "")) if s else None
+        if not s:
+            return None
+        return m.Source(document=s["document"], heading=s.get("heading", ""),
+                        note=s.get("note", ""), lines=s.get("lines", ""),
+                        notice=s.get("notice", ""), title=s.get("title", ""),
+                        part=s.get("part", ""), remark=s.get("remark", ""))
 
     @staticmethod
     def restored(d: LocatedDict) -> m.NameRestoration | None:
@@ -192,7 +197,33 @@ class _Builder:
             key_points=tuple(d.get("key_points", ())),
             concerns=m.Concerns(tuple(c.get("organizations", ())), tuple(c.get("certificates", ())),
                                 tuple(c.get("standards", ()))),
-            related=tuple(d.get("related", ())), source=self.source(d))
+            related=tuple(d.get("related", ())), source=self.source(d),
+            doc_number_note=d.get("doc_number_note", ""),
+            training_plans=tuple(self.training_plan(t, f"training_plans[{i}].")
+                                 for i, t in enumerate(d.get("training_plans", ()))))
+
+    def training_plan(self, t: LocatedDict, prefix: str) -> m.TrainingPlan:
+        classes = []
+        for i, c in enumerate(t.get("classes", ())):
+            where_ = f"{prefix}classes[{i}]."
+            start, end = self.date(c, "start", where_), self.date(c, "end", where_)
+            if not (start and end):
+                continue
+            if end < start:
+                self.errors.append(ValidationError(
+                    f"class {c['number']} ends ({end}) before it starts ({start})",
+                    location=c.key_locations["end"], field=where_ + "end"))
+                continue
+            classes.append(m.TrainingClass(
+                number=c["number"], period=m.Period(start, end), level=m.Level(c["level"]),
+                form=c.get("form", ""), fee=c.get("fee"), size=c.get("size"),
+                place=c.get("place", "")))
+        return m.TrainingPlan(
+            name=t["name"], certificate=t["certificate"], organization=t["organization"],
+            dated=self.date(t, "dated", prefix) if "dated" in t else None,
+            hours=t.get("hours"), days=t.get("days"), fee=t.get("fee"),
+            fee_note=t.get("fee_note", ""), audience=t.get("audience", ""),
+            content=t.get("content", ""), classes=tuple(classes), source=self.source(t))
 
 
 def _unique(kind: str, items: list[tuple[str, LocatedDict]], errors: list[LocatedError]) -> list[LocatedDict]:

@@ -79,12 +79,29 @@ def check(cat: Catalogue, failed: Failed = Failed()) -> list[LocatedError]:
                            "concerns.certificates")
         errors += _missing(n.concerns.standards, stds, "standard", n, "concerns.standards")
         errors += _missing(n.related, notices, "notice", n, "related")
+        for i, plan in enumerate(n.training_plans):
+            errors += _one(plan.certificate, certs, "certificate", n,
+                           f"training_plans[{i}].certificate")
+            errors += _one(plan.organization, orgs, "organization", n,
+                           f"training_plans[{i}].organization")
         if n.id in n.related:
             errors.append(ValidationError("a notice cannot be related to itself",
                                           location=n.where.get("related", n.location), field="related"))
+    errors += _source_notices(cat, notices)
     errors += _missing(cat.policy.accepted_short_announcements, notices, "notice", cat.policy,
                        "accepted_short_announcements")
     return errors + check_cost_cap_notice(cat, notices) + fees.check(cat)
+
+
+def _source_notices(cat: Catalogue, notices: Container[str]) -> list[LocatedError]:
+    """A source that cites a notice must cite one the catalogue holds: the page links to it."""
+    errors: list[LocatedError] = []
+    for kind in (cat.certificates, cat.organizations, cat.standards, cat.notices):
+        for entity in kind.values():
+            src = entity.source
+            if src and src.notice:
+                errors += _one(src.notice, notices, "notice", entity, "source.notice")
+    return errors
 
 
 def check_cost_cap_notice(cat: Catalogue,

@@ -93,7 +93,7 @@ def test_records_are_published_in_sealed_shards(repo: Path, tmp_path: Path) -> N
     assert found == (CASES / "valid-current-key.json").read_bytes()
     assert find_record(site, number="ACME-2024-000003", name="买买提") is None
     # Three records fit one shard; nothing in the folder names or shows a record.
-    assert sorted(files(site / "r")) == ["0.json", "index.html", "index.json"]
+    assert sorted(files(site / "r")) == ["0.json", "index.json"]
     layout = json.loads((site / "r" / "index.json").read_text())
     assert layout == {
         "version": 2,
@@ -125,7 +125,9 @@ def test_records_are_published_in_sealed_shards(repo: Path, tmp_path: Path) -> N
     }
     index = json.loads((site / "verify" / "catalogue.json").read_text())
     assert index["certificates"]["web-frontend"]["standard"] == "web-frontend"
-    assert "noindex" in (site / "r" / "index.html").read_text()
+    # The folder holds data only: no page a visitor could land on (a folder listing shows
+    # numbered shards and nothing more).
+    assert not list((site / "r").glob("*.html"))
 
 
 def test_the_next_build_reads_nothing_unchanged(
@@ -300,7 +302,7 @@ def test_a_shard_count_change_rewrites_every_shard(
     assert report.shards and report.shards.shard_bits == 3
     publish(repo, tmp_path / "c", cache_dir=tmp_path / "fresh-cache")
     assert files(tmp_path / "b" / "r") == files(tmp_path / "c" / "r")
-    assert len(files(tmp_path / "b" / "r")) == len({shard_of(i) for i in range(9)}) + 2  # index.*
+    assert len(files(tmp_path / "b" / "r")) == len({shard_of(i) for i in range(9)}) + 1  # index.json
 
 
 def test_a_publish_killed_while_writing_shards_is_finished_by_the_next(

@@ -265,7 +265,7 @@ class PublishedState:
                 tmp.write_bytes(Path(entry.path).read_bytes())
             os.replace(tmp, target)
         for old in os.scandir(out):
-            if old.is_file() and old.name not in names and old.name != "index.html":
+            if old.is_file() and old.name not in names:
                 os.unlink(old.path)  # another layout's files (r/<hash>.json of version 1)
         return len(names)
 

@@ -60,12 +60,6 @@ from generator.credentials.publishing.shards import (
 from generator.credentials.repo import load_registry
 from generator.models import IssuedCount
 
-# Keeps servers that list folders from listing the records.
-_NO_LISTING = (
-    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
-    '<meta name="robots" content="noindex"><title>xcert</title></head>'
-    '<body data-pagefind-ignore="all"></body></html>\n'
-)
 
 
 @dataclass(frozen=True)
@@ -152,7 +146,6 @@ def publish_records(
         skip_orgs=frozenset() if registry.demo else frozenset({DEMO_ORG}),
         failures=failures,
     )
-    write_atomic(out / "index.html", _NO_LISTING.encode())
     write_atomic(site_dir / SITE_REGISTRY, (repo_root / REGISTRY_FILE).read_bytes())
     for path, status in lists:
         write_atomic(site_dir / site_status_path(status.org, status.number), path.read_bytes())

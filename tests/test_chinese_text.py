@@ -1,0 +1,142 @@
+"""The text visitors read is clean Chinese: no stray spaces, no file or field names, sources cited
+by title and 文号, one quotation style, and no developer pages among the published files."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from generator.render.cjk import CJK, join_lines
+
+_STRAY = re.compile(f"[{CJK}][ \t\r\n]+[{CJK}]")
+_BLOCKS = frozenset(
+    "address article aside blockquote br button dd details div dl dt figcaption figure footer "
+    "form h1 h2 h3 h4 h5 h6 header hr input label li main nav ol option p pre section select "
+    "summary table tbody td tfoot th thead title tr ul".split())
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+_INVISIBLE = frozenset({"script", "style", "svg", "template", "noscript"})
+# Badges are boxes of their own beside the text, as a visitor sees them.
+_BOX_CLASSES = ("xcert-status", "xcert-standing", "xcert-period-note")
+
+
+class _VisibleText(HTMLParser):
+    """The text of a page as a reader meets it: hidden elements and scripts left out, and a
+    boundary wherever a block or a badge starts or ends (no space is read across those)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._open: list[tuple[str, bool, bool]] = []  # tag, hidden, a box of its own
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        box = tag in _BLOCKS or any(c in (a.get("class") or "") for c in _BOX_CLASSES)
+        if box:
+            self.parts.append("\x00")
+        if tag not in _VOID:
+            hidden = tag in _INVISIBLE or "hidden" in a or a.get("aria-hidden") == "true"
+            self._open.append((tag, hidden, box))
+
+    def handle_endtag(self, tag: str) -> None:
+        for i in range(len(self._open) - 1, -1, -1):
+            if self._open[i][0] == tag:
+                if self._open[i][2]:
+                    self.parts.append("\x00")
+                del self._open[i:]
+                break
+
+    def handle_data(self, data: str) -> None:
+        if not any(hidden for _, hidden, _ in self._open):
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _VisibleText()
+    parser.feed(html)
+    return "".join(parser.parts)
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_a_line_break_between_chinese_characters_is_joined_and_nothing_else_is() -> None:
+    source = ("---\ntitle: 标题\n---\n\n# 标题\n\n可以考取一个或多个\n职业技能等级证书，按照\n"
+              "**职业技能等级标准**开发。\nEnglish words\nstay apart.\n\n- 列表项\n- 第二项\n\n"
+              "| 表头 |\n|---|\n| 单元格 |\n\n```\n代码\n不动\n```\n")
+    joined = join_lines(source)
+    assert "可以考取一个或多个职业技能等级证书，按照**职业技能等级标准**开发。" in joined
+    assert "English words\nstay apart." in joined
+    assert "- 列表项\n- 第二项" in joined
+    assert "| 表头 |\n|---|\n| 单元格 |" in joined
+    assert "代码\n不动" in joined
+    assert joined.startswith("---\ntitle: 标题\n---\n")
+
+
+def test_the_scan_finds_a_stray_space_and_ignores_blocks_badges_and_hidden_text() -> None:
+    assert _STRAY.search(visible_text("<p>经过公示， 接受社会监督</p>"))
+    clean = ("<p>经过公示，</p><p>接受监督</p><div hidden>隐藏 文字</div>"
+             "<p>公示期 <span class='xcert-status'>已结束</span></p><script>var a='甲 乙'</script>")
+    assert not _STRAY.search(visible_text(clean))
+
+
+def test_no_built_page_has_a_space_between_two_chinese_characters(built_site: Path) -> None:
+    found = {}
+    for page in _pages(built_site):
+        text = visible_text(page.read_text(encoding="utf-8"))
+        hits = [text[max(0, m.start() - 8):m.end() + 8].replace("\x00", "|")
+                for m in _STRAY.finditer(text)]
+        if hits:
+            found[str(page.relative_to(built_site))] = hits[:3]
+    assert not found, found
+
+
+def test_citations_never_show_a_file_name_or_a_field_name(built_site: Path) -> None:
+    leaks = re.compile(r"\d{3}_[0-9a-f]{16}|\.txt\b|name_restored|work_areas|field_note")
+    found = {}
+    for page in _pages(built_site):
+        hit = leaks.search(visible_text(page.read_text(encoding="utf-8")))
+        if hit:
+            found[str(page.relative_to(built_site))] = hit.group(0)
+    assert not found, found
+
+
+def _page_text(site: Path, path: str) -> str:
+    return " ".join(visible_text((site / path / "index.html").read_text(encoding="utf-8")).split())
+
+
+def test_a_source_is_cited_by_the_title_and_document_number(built_site: Path) -> None:
+    text = _page_text(built_site, "certificates/sports-nutrition-consulting")
+    assert ("来源：《关于参与 1+X 证书制度试点第三批职业教育培训评价组织和职业技能等级证书的公示公告》"
+            "（教职所〔2019〕341号）附件 1 第三批名单第") in text
+    web = _page_text(built_site, "certificates/web-frontend")
+    assert "（职教所〔2019〕67号）附件 1 首批名单第 2 项。首批确认通知（教职所〔2019〕89号）所列名单相同。" in web
+
+
+def test_editor_notes_stay_in_the_catalogue(built_site: Path) -> None:
+    notice = _page_text(built_site, "notices/2019-341-third-batch-announcement")
+    assert "name_restored" not in notice
+    assert "本目录已补全，并在相应证书和组织页上注明原文的写法" in notice
+    elderly = _page_text(built_site, "certificates/elderly-care")
+    assert "本目录以前者为组织记录" not in elderly
+    assert "同时列出中国社会福利与养老服务协会和北京中福长者文化科技有限公司" in elderly
+
+
+@pytest.mark.parametrize("folder", ["assets/vendor", "r"])
+def test_data_folders_hold_no_page_for_visitors(built_site: Path, folder: str) -> None:
+    assert not list((built_site / folder).rglob("*.html"))
+    assert not list((built_site / folder).rglob("README*"))
+
+
+def test_one_quotation_style_across_the_site(built_site: Path) -> None:
+    corner = {str(p.relative_to(built_site)) for p in _pages(built_site)
+              if re.search("[「」]", visible_text(p.read_text(encoding="utf-8")))}
+    assert not corner
+
+
+def test_the_home_page_title_names_the_site_once(built_site: Path) -> None:
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", home)
+    assert title and title.group(1) == "1+X 职业技能等级证书公开目录"
