@@ -61,7 +61,6 @@ from generator.credentials.repo import load_registry
 from generator.models import IssuedCount
 
 
-
 @dataclass(frozen=True)
 class PublishReport:
     records: int
