@@ -16,13 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.credentials.paths import REGISTRY_FILE, SITE_REGISTRY
+from generator.credentials._files import write_atomic
+from generator.credentials.formats.jsontext import dump_json
+from generator.credentials.paths import REGISTRY_FILE, SITE_CATALOGUE, SITE_REGISTRY
 from generator.credentials.publishing.publish import publish_records
 from generator.credentials.repo import load_registry, root_fingerprint
 from generator.errors import BuildError
 from generator.models import Catalogue, IssuedRecords
 from generator.render.api import render_api
 from generator.render.pages import render_pages
+from generator.render.verify_catalogue import verify_catalogue
 from generator.site.html import build_html
 from generator.site.search_index import index_site
 from generator.site.swap import build_lock, replace_dir
@@ -50,9 +53,13 @@ class BuildReport:
 
 
 def _extra(root: Path) -> dict[str, Any]:
-    """Values the theme shows on every page (the key registry's root fingerprint)."""
+    """Values the theme shows on every page (the key registry's root fingerprint), and whether
+    the registry is the DEMO one (the verify page's template shows the demo panel at once)."""
     fingerprint = root_fingerprint(root / "keys")
-    return {"root_fingerprint": fingerprint} if fingerprint else {}
+    if not fingerprint:
+        return {}
+    return {"root_fingerprint": fingerprint,
+            "demo_registry": load_registry(root / REGISTRY_FILE).demo}
 
 
 def _refuse_older_registry(root: Path, out: Path) -> None:
@@ -73,6 +80,9 @@ def _publish_records(root: Path, out: Path, cat: Catalogue,
     or altered record stops the build (PublishError lists them all). Returns the number of
     records and their counts per certificate, year and level."""
     report = publish_records(repo_root=root, site_dir=out, catalogue=cat)
+    # The verify page also says what each level certifies and names organizations as the public
+    # knows them: both come from the full catalogue, which publishing does not need.
+    write_atomic(out / SITE_CATALOGUE, dump_json(verify_catalogue(cat)))
     return report.records, IssuedRecords(counts=report.issued, demo=report.demo, as_of=today)
 
 

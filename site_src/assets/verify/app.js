@@ -106,43 +106,126 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-function details(res, trust) {
-  const r = res.record;
-  const cat = trust.catalogue.certificates[r.certificate];
+/** The issuing organization by the name the public knows (the catalogue's), else the registry's. */
+function organization(r, trust) {
+  const known = (trust.catalogue.organizations || {})[r.organization];
+  if (known) return el('a', { href: site(`organizations/${r.organization}/`).href }, known.name);
   const org = trust.registry.organizations.get(r.organization);
+  return org ? org.name : r.issuerName;
+}
+
+function facts(r, trust, cat) {
   const rows = [
     ['持证人', r.holder],
     ['证书', cat ? el('a', { href: site(`certificates/${r.certificate}/`).href }, cat.name) : r.certificateName],
     ['等级', r.level],
+    ['发证机构', organization(r, trust)],
+    ['发证日期', r.issueDate],
+    ['证书编号', r.number],
   ];
-  if (cat?.standard) {
-    rows.push(['职业技能等级标准', el('a', { href: site(`standards/${cat.standard}/`).href }, cat.standardName || cat.standard)]);
-  }
-  rows.push(['发证机构', org ? org.name : r.issuerName]);
-  rows.push(['发证日期', r.issueDate]);
-  rows.push(['证书编号', r.number]);
   if (r.examDate) rows.push(['考试日期', r.examDate]);
   if (r.examSite) rows.push(['考点', r.examSite]);
   if (r.nationalIdMasked) rows.push(['身份证号（部分隐去）', r.nationalIdMasked]);
-  rows.push(['签发密钥', res.key ? res.key.keyId : '']);
-  const table = el('dl', { class: 'xv-details' });
-  for (const [k, v] of rows) table.append(el('dt', {}, k), el('dd', {}, v));
-  return table;
+  return list(rows, 'xv-details');
+}
+
+function list(rows, className) {
+  const dl = el('dl', { class: className });
+  for (const [k, v] of rows) dl.append(el('dt', {}, k), el('dd', {}, v));
+  return dl;
+}
+
+/** What the level certifies, in the standard's own words (verify/catalogue.json, levelNotes). */
+function levelMeaning(r, cat) {
+  const box = el('div', { class: 'xv-level' });
+  box.append(el('h3', {}, `${r.level}证书证明什么`));
+  const note = cat && cat.levelNotes ? cat.levelNotes[r.level] : null;
+  if (cat && cat.standard && !note) {
+    const standard = el('a', { href: site(`standards/${cat.standard}/`).href }, `《${cat.standardName}》`);
+    box.append(el('p', {}, `${r.level}的要求见`, standard, '。'));
+    return box;
+  }
+  if (!note) {
+    box.append(el('p', {}, '本站尚未收录这一证书的职业技能等级标准，这一等级的具体要求请以发证机构公布的标准为准。'));
+    return box;
+  }
+  const link = el('a', { href: site(`standards/${cat.standard}/#${note.anchor}`).href }, `《${cat.standardName}》对${r.level}的全部要求`);
+  if (note.goal) {
+    const duties = note.goalKind === 'duties';
+    const what = duties && note.goal.startsWith('主要职责是') ? `人员的${note.goal}` : `${duties ? '人员的职责' : '的培养目标'}：${note.goal}`;
+    box.append(el('p', {}, `按《${cat.standardName}》，${r.level}${what}`));
+  }
+  if (note.skills.length) {
+    const ul = el('ul', {});
+    for (const s of note.skills) ul.append(el('li', {}, s));
+    box.append(el('p', {}, note.goal ? '其中的几项技能：' : `按《${cat.standardName}》，${r.level}持证人应具备的几项技能：`), ul);
+  }
+  box.append(el('p', {}, '查看', link, '。'));
+  return box;
+}
+
+/** Key ids, registry version and reason code: for the curious, folded away. */
+function technical(res, trust) {
+  const rows = [];
+  if (res.record) rows.push(['发证机构标识', res.record.organization]);
+  if (res.key) rows.push(['签发密钥', res.key.keyId]);
+  if (trust) {
+    rows.push(['密钥登记册', `第 ${trust.registry.version} 版`]);
+    rows.push(['根密钥指纹', el('code', {}, trust.registry.fingerprint)]);
+  }
+  if (res.record && res.record.statusList) rows.push(['撤销状态列表', `${res.record.statusList} 第 ${res.record.statusIndex} 位`]);
+  rows.push(['核验结论代码', res.reason]);
+  const fold = el('details', { class: 'xv-tech' }, el('summary', {}, '技术细节'));
+  fold.append(list(rows, 'xv-details'));
+  return fold;
 }
 
 function show(res, trust, started) {
   const box = document.getElementById('xv-result');
   box.replaceChildren();
+  box.removeAttribute('aria-busy');
+  delete box.dataset.busy;
   box.className = `xv-result xv-${res.verdict === 'valid' ? 'ok' : SHOW_DETAILS.has(res.verdict) || res.verdict === 'status-unavailable' ? 'warn' : 'bad'}`;
   box.append(el('p', { class: 'xv-title' }, TITLES[res.verdict] || res.verdict));
   box.append(el('p', { class: 'xv-message' }, res.message));
   const demo = trust && res.record && (trust.registry.demo || trust.registry.organizations.get(res.record.organization)?.demo);
   if (demo) box.append(el('p', { class: 'xv-demo-flag' }, '演示数据（DEMO）：由演示密钥签发，不是真实证书。'));
-  if (trust && res.record && SHOW_DETAILS.has(res.verdict)) box.append(details(res, trust));
+  if (trust && res.record && SHOW_DETAILS.has(res.verdict)) {
+    const cat = trust.catalogue.certificates[res.record.certificate];
+    box.append(facts(res.record, trust, cat));
+    if (res.verdict === 'valid') box.append(levelMeaning(res.record, cat));
+  }
+  box.append(technical(res, trust));
   box.dataset.reason = res.reason;
   box.dataset.ms = String((performance.now() - started).toFixed(1));
-  box.dataset.verdict = res.verdict; // set last: tests wait for it
   box.hidden = false;
+  bringIntoView(box);
+  box.dataset.verdict = res.verdict; // set last: tests wait for it
+}
+
+/** Focus the verdict and scroll it to the top of the window (at once when motion is reduced). */
+function bringIntoView(box) {
+  const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  box.focus({ preventScroll: true });
+  box.scrollIntoView({ block: 'start', behavior: still ? 'auto' : 'smooth' });
+}
+
+/** While a record is judged: the old verdict goes, "正在核验…" shows, the controls wait. */
+function busy(on) {
+  const root = document.getElementById('xcert-verify');
+  for (const control of root.querySelectorAll('button, input[type=file]')) {
+    if (on) control.disabled = true;
+    else if (!control.dataset.unavailable) control.disabled = false;
+  }
+  if (!on) return;
+  const box = document.getElementById('xv-result');
+  box.replaceChildren(el('p', { class: 'xv-title xv-checking' }, '正在核验…'));
+  box.className = 'xv-result xv-busy';
+  for (const k of ['verdict', 'reason', 'ms']) delete box.dataset[k];
+  box.dataset.busy = '1';
+  box.setAttribute('aria-busy', 'true');
+  box.hidden = false;
+  bringIntoView(box);
 }
 
 function main() {
@@ -160,7 +243,7 @@ function main() {
         el('code', { id: 'xv-fingerprint' }, reg.fingerprint),
       );
       if (reg.demo) {
-        trustBox.append(el('strong', { class: 'xv-demo-flag' }, '　本站当前使用演示（DEMO）根密钥，所有记录均为演示数据。'));
+        trustBox.append(el('strong', { class: 'xv-demo-flag' }, '（演示根密钥：本站的记录都是演示数据）'));
         showDemo();
       }
       return trust;
@@ -173,22 +256,27 @@ function main() {
 
   async function judge(getBytes) {
     const started = performance.now();
-    const trust = await trustReady;
-    if (!trust) {
-      show({ verdict: 'no-trust', reason: 'no-registry', message: trustBox.textContent }, null, started);
-      return;
-    }
-    let bytes;
+    busy(true);
     try {
-      bytes = await getBytes();
-    } catch (e) {
-      const message = e.status === 404
-        ? '未找到与该编号和姓名对应的记录。请核对证书编号和姓名（姓名须与证书上一致）。'
-        : `无法取得记录：${e.message}`;
-      show({ verdict: 'not-found', reason: e.status === 404 ? 'not-found' : 'fetch-failed', message }, trust, started);
-      return;
+      const trust = await trustReady;
+      if (!trust) {
+        show({ verdict: 'no-trust', reason: 'no-registry', message: trustBox.textContent }, null, started);
+        return;
+      }
+      let bytes;
+      try {
+        bytes = await getBytes();
+      } catch (e) {
+        const message = e.status === 404
+          ? '未找到与该编号和姓名对应的记录。请核对证书编号和姓名（姓名须与证书上一致）。'
+          : `无法取得记录：${e.message}`;
+        show({ verdict: 'not-found', reason: e.status === 404 ? 'not-found' : 'fetch-failed', message }, trust, started);
+        return;
+      }
+      show(await verificationResult(bytes, trust), trust, started);
+    } finally {
+      busy(false);
     }
-    show(await verificationResult(bytes, trust), trust, started);
   }
   const notFound = () => Object.assign(new Error('not found'), { status: 404 });
   const fetchShard = async (path) => {
@@ -218,10 +306,15 @@ function main() {
     });
 
   const file = document.getElementById('xv-file');
+  const fileName = document.getElementById('xv-file-name');
+  const judgeFile = (chosen) => {
+    fileName.textContent = `已选择：${chosen.name}`;
+    judge(async () => new Uint8Array(await chosen.arrayBuffer()));
+  };
   file.addEventListener('change', () => {
     const chosen = file.files[0];
     file.value = ''; // so that choosing the same file again is judged again
-    if (chosen) judge(async () => new Uint8Array(await chosen.arrayBuffer()));
+    if (chosen) judgeFile(chosen);
   });
   const drop = document.getElementById('xv-drop');
   drop.addEventListener('dragover', (e) => {
@@ -233,7 +326,7 @@ function main() {
     e.preventDefault();
     drop.classList.remove('xv-over');
     const f = e.dataTransfer.files[0];
-    if (f) judge(async () => new Uint8Array(await f.arrayBuffer()));
+    if (f) judgeFile(f);
   });
   document.getElementById('xv-text-go').addEventListener('click', () => {
     const text = document.getElementById('xv-text').value;
@@ -246,24 +339,24 @@ function main() {
     byHash(await recordHash(number, name));
   });
 
+  /** The demo's sample buttons are in the page from the start (no layout shift); each works once
+   * the site says it has that sample. */
   async function showDemo() {
     const panel = document.getElementById('xv-demo');
-    let index;
-    try {
-      index = await fetchJson(site('verify/demo/index.json'));
-    } catch {
-      return;
-    }
-    const labels = { 'valid.json': '有效的样例', 'altered.json': '被改动过的样例', 'revoked.json': '已撤销的样例' };
-    const buttons = el('p', {});
-    for (const name of index.samples) {
-      const b = el('button', { type: 'button', class: 'md-button' }, labels[name] || name);
-      b.addEventListener('click', () => judge(() => fetchBytes(site(`verify/demo/${name}`))));
-      const a = el('a', { href: site(`verify/demo/${name}`).href, download: name }, '下载');
-      buttons.append(b, ' ', a, '　');
-    }
-    panel.append(buttons);
     panel.hidden = false;
+    let samples = [];
+    try {
+      samples = (await fetchJson(site('verify/demo/index.json'))).samples;
+    } catch {
+      /* no sample published: the buttons stay unavailable */
+    }
+    for (const b of panel.querySelectorAll('button[data-sample]')) {
+      const name = b.dataset.sample;
+      if (!samples.includes(name)) continue;
+      delete b.dataset.unavailable;
+      b.addEventListener('click', () => judge(() => fetchBytes(site(`verify/demo/${name}`))));
+      if (!document.getElementById('xv-result').dataset.busy) b.disabled = false;
+    }
   }
 
   const fromLink = () => {
