@@ -108,7 +108,7 @@ function el(tag, attrs = {}, ...children) {
 
 /** The issuing organization by the name the public knows (the catalogue's), else the registry's. */
 function organization(r, trust) {
-  const known = (trust.catalogue.organizations || {})[r.organization];
+  const known = trust.catalogue.organizations?.[r.organization];
   if (known) return el('a', { href: site(`organizations/${r.organization}/`).href }, known.name);
   const org = trust.registry.organizations.get(r.organization);
   return org ? org.name : r.issuerName;
@@ -139,8 +139,8 @@ function list(rows, className) {
 function levelMeaning(r, cat) {
   const box = el('div', { class: 'xv-level' });
   box.append(el('h3', {}, `${r.level}证书证明什么`));
-  const note = cat && cat.levelNotes ? cat.levelNotes[r.level] : null;
-  if (cat && cat.standard && !note) {
+  const note = cat?.levelNotes ? cat.levelNotes[r.level] : null;
+  if (cat?.standard && !note) {
     const standard = el('a', { href: site(`standards/${cat.standard}/`).href }, `《${cat.standardName}》`);
     box.append(el('p', {}, `${r.level}的要求见`, standard, '。'));
     return box;
@@ -173,7 +173,7 @@ function technical(res, trust) {
     rows.push(['密钥登记册', `第 ${trust.registry.version} 版`]);
     rows.push(['根密钥指纹', el('code', {}, trust.registry.fingerprint)]);
   }
-  if (res.record && res.record.statusList) rows.push(['撤销状态列表', `${res.record.statusList} 第 ${res.record.statusIndex} 位`]);
+  if (res.record?.statusList) rows.push(['撤销状态列表', `${res.record.statusList} 第 ${res.record.statusIndex} 位`]);
   rows.push(['核验结论代码', res.reason]);
   const fold = el('details', { class: 'xv-tech' }, el('summary', {}, '技术细节'));
   fold.append(list(rows, 'xv-details'));
