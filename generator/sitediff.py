@@ -26,6 +26,7 @@ from generator import lifecycle
 from generator.errors import BuildError, CatalogueErrors, UsageError
 from generator.models import Catalogue
 from generator.site.build import BuildOptions, build_site
+from generator.site.html import HtmlCache
 from generator.validate import load_catalogue
 
 BUILD_INPUTS = ("catalogue", "site_src", "mkdocs.yml")
@@ -144,14 +145,14 @@ def compare_statuses(before: Catalogue, after: Catalogue, today: dt.date) -> tup
     return notices, standings
 
 
-def _build(root: Path, out: Path, today: dt.date, label: str) -> Catalogue:
+def _build(root: Path, out: Path, today: dt.date, label: str, cache: HtmlCache) -> Catalogue:
     try:
         cat = load_catalogue(root / "catalogue")
     except CatalogueErrors as e:
         raise BuildError(f"the catalogue at {label} is not valid:\n{e.render()}") from e
     try:
         build_site(BuildOptions(root=root, out=out, today=today, records=False, search=False),
-                   catalogue=cat)
+                   catalogue=cat, html_cache=cache)
     except BuildError as e:
         raise BuildError(f"building {label} failed: {e}") from e
     return cat
@@ -172,8 +173,9 @@ def diff_site(root: Path, base: str, *, today: dt.date) -> SiteDiff:
         work = Path(tmp)
         export_revision(root, base, work / "base")
         records = changed_records(root, base)
-        before = _build(work / "base", work / "base-site", today, base)
-        after = _build(root, work / "head-site", today, "the working tree")
+        cache = HtmlCache()  # the pages a change leaves alone are rendered once
+        before = _build(work / "base", work / "base-site", today, base, cache)
+        after = _build(root, work / "head-site", today, "the working tree", cache)
         pages, files = compare_sites(work / "base-site", work / "head-site")
     notices, standings = compare_statuses(before, after, today)
     return SiteDiff(base=base, today=today, pages=pages, files=files, notices=notices,

@@ -26,7 +26,7 @@ from generator.models import Catalogue, IssuedRecords
 from generator.render.api import render_api
 from generator.render.pages import render_pages
 from generator.render.verify_catalogue import verify_catalogue
-from generator.site.html import build_html
+from generator.site.html import HtmlCache, build_html
 from generator.site.search_index import index_site
 from generator.site.swap import build_lock, replace_dir
 from generator.site.tree import write_tree
@@ -109,8 +109,10 @@ def _remove_stale(out: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def build_site(opts: BuildOptions, *, catalogue: Catalogue | None = None) -> BuildReport:
-    """`catalogue`: the catalogue of `opts.root`, when the caller has already loaded it."""
+def build_site(opts: BuildOptions, *, catalogue: Catalogue | None = None,
+               html_cache: HtmlCache | None = None) -> BuildReport:
+    """`catalogue`: the catalogue of `opts.root`, when the caller has already loaded it;
+    `html_cache`: pages built before, for a caller that builds more than once (serve, diff)."""
     root, out = opts.root.resolve(), opts.out.resolve()
     cat = catalogue if catalogue is not None else load_catalogue(root / "catalogue")
     try:
@@ -129,7 +131,7 @@ def build_site(opts: BuildOptions, *, catalogue: Catalogue | None = None) -> Bui
                                     base_config=root / "mkdocs.yml",
                                     extra=_extra(root) if opts.records else {})
                 epoch = calendar.timegm(opts.today.timetuple())
-                build_html(config, epoch=epoch)
+                build_html(config, epoch=epoch, cache=html_cache)
                 site = work / "site"
                 indexed = index_site(site) if opts.search else 0
                 _move_into(published, site)
