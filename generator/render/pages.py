@@ -117,10 +117,11 @@ def _student_pages(r: _Renderer, cat: Catalogue, today: dt.date) -> list[Page]:
     return pages
 
 
-def render_pages(cat: Catalogue, *, today: dt.date,
-                 issued: IssuedRecords | None = None) -> list[Page]:
+def render_pages(cat: Catalogue, *, today: dt.date, issued: IssuedRecords | None = None,
+                 site_url: str | None = None) -> list[Page]:
     """Every generated page, in a fixed order (the build must be byte-for-byte repeatable).
-    `issued`: the counts of published certificate records (none when the build has no records)."""
+    `issued`: the counts of published certificate records (none when the build has no records);
+    `site_url`: the site's address, which makes the feeds' links absolute."""
     r = _Renderer(cat, today, issued or IssuedRecords(as_of=today))
     pages = [r.render("home.md.j2", "index.md")]
     pages.append(r.render("certificates_index.md.j2", "certificates/index.md"))
@@ -136,5 +137,5 @@ def render_pages(cat: Catalogue, *, today: dt.date,
     pages.append(r.render("notices_index.md.j2", "notices/index.md"))
     pages += [r.render("notice.md.j2", f"notices/{n.id}.md", n=n)
               for n in sorted(cat.notices.values(), key=lambda n: n.id)]
-    pages += feed_pages(cat)
+    pages += feed_pages(cat, site_url)
     return pages

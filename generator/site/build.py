@@ -19,7 +19,7 @@ from typing import Any
 from generator.credentials._files import write_atomic
 from generator.credentials.formats.jsontext import dump_json
 from generator.credentials.paths import REGISTRY_FILE, SITE_CATALOGUE, SITE_REGISTRY
-from generator.credentials.publishing.publish import publish_records
+from generator.credentials.publishing.publish import configured_site_url, publish_records
 from generator.credentials.repo import load_registry, root_fingerprint
 from generator.errors import BuildError
 from generator.models import Catalogue, IssuedRecords
@@ -125,11 +125,15 @@ def build_site(opts: BuildOptions, *, catalogue: Catalogue | None = None,
                 published = work / "published"
                 records, issued = (_publish_records(root, published, cat, opts.today)
                                    if opts.records else (0, IssuedRecords(as_of=opts.today)))
-                pages = (render_pages(cat, today=opts.today, issued=issued)
+                # The site's address makes the sitemap, canonical links and the feeds' links
+                # absolute (mkdocs reads it from the generated mkdocs.yml).
+                site_url = configured_site_url(root)
+                pages = (render_pages(cat, today=opts.today, issued=issued, site_url=site_url)
                          + render_api(cat, today=opts.today, issued=issued))
                 config = write_tree(work=work, site_src=root / "site_src", pages=pages,
                                     base_config=root / "mkdocs.yml",
-                                    extra=_extra(root) if opts.records else {})
+                                    extra=_extra(root) if opts.records else {},
+                                    site_url=site_url)
                 epoch = calendar.timegm(opts.today.timetuple())
                 build_html(config, epoch=epoch, cache=html_cache)
                 site = work / "site"

@@ -28,8 +28,9 @@ def _refuse_links(site_src: Path) -> None:
 
 
 def write_tree(*, work: Path, site_src: Path, pages: list[Page], base_config: Path,
-               extra: dict[str, Any]) -> Path:
-    """Write `work`/docs, `work`/overrides and `work`/mkdocs.yml; return the config path."""
+               extra: dict[str, Any], site_url: str | None = None) -> Path:
+    """Write `work`/docs, `work`/overrides and `work`/mkdocs.yml; return the config path.
+    `site_url`, when known, is the site's address as the build resolved it."""
     _refuse_links(site_src)
     docs = work / "docs"
     docs.mkdir(parents=True)
@@ -57,6 +58,8 @@ def write_tree(*, work: Path, site_src: Path, pages: list[Page], base_config: Pa
     config["site_dir"] = "site"
     config.setdefault("theme", {})["custom_dir"] = OVERRIDES
     config.setdefault("extra", {}).update(extra)
+    if site_url:
+        config["site_url"] = site_url
     out = work / "mkdocs.yml"
     out.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return out
