@@ -12,7 +12,8 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 
 from generator.render.api import render_api
-from generator.render.pages import Page, render_pages
+from generator.render.page import Page
+from generator.render.pages import render_pages
 from generator.site import html
 from generator.site.tree import write_tree
 from generator.validate import load_catalogue

@@ -85,3 +85,53 @@ def test_serve_keeps_the_previous_site_when_an_edit_breaks_the_catalogue(served)
         "id: web-frontend\nname: [unclosed\n", encoding="utf-8")
     server.wait_for(r"still serving the previous site")
     assert server.get("/certificates/web-frontend/") == before
+
+
+NOTICE = "catalogue/notices/2019-67-first-batch-announcement.yaml"
+NOTICE_URL = "/notices/2019-67-first-batch-announcement/"
+TITLE = "\ntitle: 关于参与 1+X 证书制度试点的首批"
+
+
+def _edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _state(server: Served) -> dict[str, object]:
+    import json
+
+    return json.loads(server.get("/__xcert/state.json"))  # type: ignore[no-any-return]
+
+
+def test_serve_updates_only_the_changed_pages_and_adds_its_reload_script(served) -> None:  # type: ignore[no-untyped-def]
+    server, root = served
+    assert _state(server) == {"version": 0, "error": None}
+    assert "export" not in server.get("/__xcert/reload.js") and "location.reload()" in server.get(
+        "/__xcert/reload.js")
+    _edit(root, NOTICE, TITLE, TITLE.replace("首批", "首批（改）"))
+    server.wait_for(r"^updated \d+ changed pages in [\d.]+ s$")
+    page = server.get(NOTICE_URL)
+    assert "试点的首批（改）职业教育" in page
+    assert page.count('<script type="module" src="/__xcert/reload.js"></script>') == 1
+    assert _state(server) == {"version": 1, "error": None}
+    # The reload script is the server's, never the site's.
+    assert "__xcert" not in (root / "site" / NOTICE_URL.strip("/") / "index.html").read_text(
+        encoding="utf-8")
+
+
+def test_the_browser_reloads_by_itself_and_shows_a_broken_edit(served, page) -> None:  # type: ignore[no-untyped-def]
+    server, root = served
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(server.url + NOTICE_URL)
+    page.wait_for_function("() => document.querySelector('h1') !== null")
+    _edit(root, NOTICE, TITLE, TITLE.replace("首批", "首批（改）"))
+    page.wait_for_function("() => document.querySelector('h1').textContent.includes('首批（改）')",
+                           timeout=60_000)
+    _edit(root, NOTICE, "\nissuer:", "\nissuer: [unclosed\nx:")
+    box = page.wait_for_selector("#xcert-serve-error", timeout=60_000)
+    assert "catalogue/notices/2019-67-first-batch-announcement.yaml:" in box.text_content()
+    assert "首批（改）" in page.locator("h1").text_content()  # the last good page stays
+    assert errors == []

@@ -1,9 +1,13 @@
 """`xcert serve`: build, serve the site on localhost, rebuild when the catalogue, the site sources,
-the key registry or the issued records change."""
+the key registry or the issued records change; the browser reloads by itself.
+
+An edit of catalogue files rebuilds only the pages it changes (generator/site/preview.py); the
+search index follows in the background. A broken edit is reported in the terminal and over the
+served page, and the last good site stays served.
+"""
 from __future__ import annotations
 
 import argparse
-import functools
 import http.server
 import sys
 import threading
@@ -13,7 +17,8 @@ from pathlib import Path
 from generator.commands.build import add_common, options
 from generator.credentials.paths import REGISTRY_FILE, certificates_dir
 from generator.errors import XcertError
-from generator.site.build import build_site
+from generator.site.live import LiveState, handler
+from generator.site.preview import Preview
 
 WATCHED = ("catalogue", "site_src", "mkdocs.yml", str(REGISTRY_FILE))
 
@@ -22,7 +27,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p = sub.add_parser("serve", help="build, serve on localhost and rebuild on changes")
     add_common(p)
     p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
-    p.add_argument("--interval", type=float, default=1.0, help="seconds between change checks")
+    p.add_argument("--interval", type=float, default=0.3, help="seconds between change checks")
     p.set_defaults(run=run)
 
 
@@ -53,30 +58,60 @@ def _records(base: Path) -> dict[str, float]:
     return state
 
 
-def _rebuild(args: argparse.Namespace) -> None:
+def _changed(before: dict[str, float], now: dict[str, float]) -> list[Path]:
+    return [Path(p) for p in before.keys() | now.keys() if before.get(p) != now.get(p)]
+
+
+class _Indexer:
+    """Rebuilds the search index in the background after incremental updates, one at a time;
+    edits that come meanwhile are indexed by the next run."""
+
+    def __init__(self, preview: Preview) -> None:
+        self.preview = preview
+        self.wanted = threading.Event()
+        threading.Thread(target=self._loop, daemon=True).start()
+
+    def _loop(self) -> None:
+        while True:
+            self.wanted.wait()
+            self.wanted.clear()
+            with self.preview.lock:
+                try:
+                    self.preview.reindex()
+                except XcertError as e:
+                    print(f"search index not updated: {e}", file=sys.stderr, flush=True)
+
+
+def _rebuild(preview: Preview, changed: list[Path], live: LiveState, indexer: _Indexer) -> None:
     try:
-        report = build_site(options(args))
-        print(f"rebuilt {report.pages} pages", flush=True)
+        update = preview.update(changed)
     except XcertError as e:
         render = getattr(e, "render", None)
-        print(render() if render else f"build failed: {e}", file=sys.stderr, flush=True)
+        message = render() if render else f"build failed: {e}"
+        print(message, file=sys.stderr, flush=True)
         print("still serving the previous site", file=sys.stderr, flush=True)
+        live.failed(message)
+        return
+    live.rebuilt()
+    if update.full:
+        print(f"rebuilt {len(preview.pages)} pages", flush=True)
+    else:
+        print(f"updated {len(update.changed)} changed pages in {update.seconds:.2f} s", flush=True)
+        if update.changed:
+            indexer.wanted.set()
 
 
 def run(args: argparse.Namespace) -> int:
     opts = options(args)
+    out = opts.out.resolve()
+    preview = Preview(opts, tree=out.parent / f".{out.name}.serve")
     # Taken before building, so an edit made during the first build, or right after the
     # "serving" line, is seen as a change.
     seen = snapshot(opts.root)
-    build_site(opts)
-    out = opts.out.resolve()
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *a: object) -> None:  # quiet: the build output matters
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port),
-                                             functools.partial(Handler, directory=str(out)))
+    preview.full()
+    live = LiveState()
+    indexer = _Indexer(preview)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler(out, live))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"serving {out} at http://127.0.0.1:{server.server_port}/ (Ctrl+C to stop)", flush=True)
     try:
@@ -84,8 +119,8 @@ def run(args: argparse.Namespace) -> int:
             time.sleep(args.interval)
             now = snapshot(opts.root)
             if now != seen:
-                seen = now
-                _rebuild(args)
+                changed, seen = _changed(seen, now), now
+                _rebuild(preview, changed, live, indexer)
     except KeyboardInterrupt:
         pass
     finally:

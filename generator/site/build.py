@@ -24,6 +24,7 @@ from generator.credentials.repo import load_registry, root_fingerprint
 from generator.errors import BuildError
 from generator.models import Catalogue, IssuedRecords
 from generator.render.api import render_api
+from generator.render.page import Page
 from generator.render.pages import render_pages
 from generator.render.verify_catalogue import verify_catalogue
 from generator.site.html import HtmlCache, build_html
@@ -42,6 +43,9 @@ class BuildOptions:
     # say nothing about the change) and without the search index (left out of the comparison).
     records: bool = True
     search: bool = True
+    # Where to keep the generated docs tree (docs/, overrides/, mkdocs.yml) after the build, for
+    # `xcert serve` to update pages in it; by default it is written in a temporary folder.
+    tree: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,8 @@ class BuildReport:
     indexed: int
     records: int
     out: Path
+    generated: tuple[Page, ...] = ()  # the rendered pages, for `xcert serve` to compare with
+    issued: IssuedRecords | None = None
 
 
 def _extra(root: Path) -> dict[str, Any]:
@@ -121,6 +127,10 @@ def build_site(opts: BuildOptions, *, catalogue: Catalogue | None = None,
             _remove_stale(out)
             _refuse_older_registry(root, out)
             work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+            tree = opts.tree or work
+            if opts.tree:
+                shutil.rmtree(opts.tree, ignore_errors=True)
+                opts.tree.mkdir(parents=True)
             try:
                 published = work / "published"
                 records, issued = (_publish_records(root, published, cat, opts.today)
@@ -130,13 +140,13 @@ def build_site(opts: BuildOptions, *, catalogue: Catalogue | None = None,
                 site_url = configured_site_url(root)
                 pages = (render_pages(cat, today=opts.today, issued=issued, site_url=site_url)
                          + render_api(cat, today=opts.today, issued=issued))
-                config = write_tree(work=work, site_src=root / "site_src", pages=pages,
+                config = write_tree(work=tree, site_src=root / "site_src", pages=pages,
                                     base_config=root / "mkdocs.yml",
                                     extra=_extra(root) if opts.records else {},
                                     site_url=site_url)
                 epoch = calendar.timegm(opts.today.timetuple())
                 build_html(config, epoch=epoch, cache=html_cache)
-                site = work / "site"
+                site = tree / "site"
                 indexed = index_site(site) if opts.search else 0
                 _move_into(published, site)
                 replace_dir(site, out)
@@ -149,4 +159,5 @@ def build_site(opts: BuildOptions, *, catalogue: Catalogue | None = None,
             raise BuildError(f"no space left on the device while building in {out.parent}; "
                              f"{out} is unchanged") from e
         raise BuildError(f"build failed: {e}; {out} is unchanged") from e
-    return BuildReport(pages=len(pages), indexed=indexed, records=records, out=out)
+    return BuildReport(pages=len(pages), indexed=indexed, records=records, out=out,
+                       generated=tuple(pages), issued=issued)

@@ -31,25 +31,56 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
+class FileCache:
+    """Each file's parsed and schema-checked content, kept while the file is unchanged (same
+    modification time, size and inode): `xcert serve` re-reads only the files an edit touched.
+    Cross-references and everything after are checked again on every load."""
+
+    def __init__(self) -> None:
+        self._files: dict[tuple[str, str], tuple[tuple[int, int, int], LocatedDict | None,
+                                                 list[LocatedError]]] = {}
+
+    def get(self, kind: str, path: Path,
+            shown: str) -> tuple[LocatedDict | None, list[LocatedError]]:
+        try:
+            st = path.lstat()
+            stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        except OSError:
+            return _read(kind, path, shown)
+        key = (kind, str(path))
+        hit = self._files.get(key)
+        if hit is not None and hit[0] == stamp:
+            return hit[1], hit[2]
+        data, errors = _read(kind, path, shown)
+        self._files[key] = (stamp, data, errors)
+        return data, errors
+
+
+def _read(kind: str, path: Path, shown: str) -> tuple[LocatedDict | None, list[LocatedError]]:
+    """One file, parsed and checked against its schema: its data when valid, and its errors."""
+    try:
+        data = load_yaml_file(path, display=shown)
+    except LocatedError as e:
+        return None, [e]
+    if not isinstance(data, LocatedDict):
+        return None, [ValidationError("the file must hold a mapping of fields",
+                                      location=Location(shown, 1, 1))]
+    found = schema.check(kind, data, shown)
+    return (None if found else data), list(found)
+
+
 class _Collector:
     """Gathers errors so one run reports all of them."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache: FileCache | None = None) -> None:
         self.errors: list[LocatedError] = []
+        self.cache = cache
 
     def load(self, kind: str, path: Path, shown: str) -> LocatedDict | None:
-        try:
-            data = load_yaml_file(path, display=shown)
-        except LocatedError as e:
-            self.errors.append(e)
-            return None
-        if not isinstance(data, LocatedDict):
-            self.errors.append(ValidationError("the file must hold a mapping of fields",
-                                               location=Location(shown, 1, 1)))
-            return None
-        found = schema.check(kind, data, shown)
-        self.errors.extend(found)
-        return None if found else data
+        data, errors = (self.cache.get(kind, path, shown) if self.cache is not None
+                        else _read(kind, path, shown))
+        self.errors.extend(errors)
+        return data
 
 
 @dataclass(frozen=True)
@@ -62,9 +93,9 @@ class CheckResult:
     root: str  # as shown in messages, e.g. "catalogue/"
 
 
-def load_catalogue(root: Path) -> Catalogue:
+def load_catalogue(root: Path, *, cache: FileCache | None = None) -> Catalogue:
     """Read `root` (the catalogue/ folder); raise CatalogueErrors listing every problem."""
-    catalogue, errors, shown = _collect(Path(root))
+    catalogue, errors, shown = _collect(Path(root), cache)
     if errors:
         raise CatalogueErrors(errors, root=shown)
     assert catalogue is not None
@@ -80,10 +111,11 @@ def check_catalogue(root: Path, *, min_working_days: int | None = None) -> Check
     return CheckResult(catalogue, [], policy.check(catalogue, min_working_days=min_working_days), shown)
 
 
-def _collect(root: Path) -> tuple[Catalogue | None, list[LocatedError], str]:
+def _collect(root: Path,
+             cache: FileCache | None = None) -> tuple[Catalogue | None, list[LocatedError], str]:
     if not root.is_dir():
         return None, [ValidationError("catalogue folder not found", location=Location(str(root)))], str(root)
-    c = _Collector()
+    c = _Collector(cache)
     singletons: dict[str, Any] = {}
     for kind in ("fields", "exam_forms", "majors", "policy"):
         path = root / f"{kind}.yaml"
