@@ -8,6 +8,7 @@ from pathlib import Path
 from generator.china_time import today_in_china
 from generator.errors import UsageError
 from generator.site.build import BuildOptions, build_site
+from generator.site.renderer import Renderer
 
 
 def parse_today(value: str | None) -> dt.date:
@@ -27,12 +28,17 @@ def add_common(p: argparse.ArgumentParser) -> None:
 
 
 def options(args: argparse.Namespace) -> BuildOptions:
-    return BuildOptions(root=args.root, out=args.out or args.root / "site", today=parse_today(args.today))
+    return BuildOptions(root=args.root, out=args.out or args.root / "site",
+                        today=parse_today(args.today),
+                        renderer=Renderer(getattr(args, "renderer", Renderer.MKDOCS)))
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("build", help="check the catalogue and build the site")
     add_common(p)
+    p.add_argument("--renderer", choices=[r.value for r in Renderer], default=Renderer.MKDOCS.value,
+                   help="what builds the HTML: mkdocs with Material (default) or Zensical, "
+                        "Material's successor (needs pip install -e '.[zensical]')")
     p.set_defaults(run=run)
 
 

@@ -28,9 +28,11 @@ from generator.render.page import Page
 from generator.render.pages import render_pages
 from generator.render.verify_catalogue import verify_catalogue
 from generator.site.html import HtmlCache, build_html
+from generator.site.renderer import Renderer
 from generator.site.search_index import index_site
 from generator.site.swap import build_lock, replace_dir
 from generator.site.tree import write_tree
+from generator.site.zensical import build_html_zensical
 from generator.validate import load_catalogue
 
 
@@ -46,6 +48,7 @@ class BuildOptions:
     # Where to keep the generated docs tree (docs/, overrides/, mkdocs.yml) after the build, for
     # `xcert serve` to update pages in it; by default it is written in a temporary folder.
     tree: Path | None = None
+    renderer: Renderer = Renderer.MKDOCS  # what turns the generated tree into HTML
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,10 @@ def build_site(opts: BuildOptions, *, catalogue: Catalogue | None = None,
                                     extra=_extra(root) if opts.records else {},
                                     site_url=site_url)
                 epoch = calendar.timegm(opts.today.timetuple())
-                build_html(config, epoch=epoch, cache=html_cache)
+                if opts.renderer is Renderer.ZENSICAL:
+                    build_html_zensical(config, epoch=epoch)
+                else:
+                    build_html(config, epoch=epoch, cache=html_cache)
                 site = tree / "site"
                 indexed = index_site(site) if opts.search else 0
                 _move_into(published, site)
