@@ -238,3 +238,13 @@ def test_the_page_does_not_move_while_it_loads(screen, url: str) -> None:  # typ
     cls = page.evaluate("window.__cls")
     page.screenshot(path=str(SHOTS / f"loaded-{name}.png"))
     assert cls < 0.01, f"cumulative layout shift {cls:.3f}"
+
+
+def test_a_site_whose_key_registry_fails_says_so_at_the_top(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    page.route(re.compile(r".*/keys/registry\.json$"), lambda route: route.fulfill(status=404))
+    page.goto(f"{url}/verify/")
+    page.wait_for_selector("#xv-no-trust:not([hidden])")
+    assert "现在无法核验任何证书记录" in page.inner_text("#xv-no-trust")
+    above = page.evaluate("document.getElementById('xv-no-trust').getBoundingClientRect().bottom"
+                          " < document.querySelector('#xcert-verify h2').getBoundingClientRect().top")
+    assert above

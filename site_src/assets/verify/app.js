@@ -250,6 +250,10 @@ function main() {
     },
     (e) => {
       trustBox.textContent = `无法载入本站的密钥登记册，不能核验：${e.message}`;
+      // Said at the top too: nothing on this page can be checked until the site is fixed.
+      const warning = document.getElementById('xv-no-trust');
+      warning.textContent = '本站的核验依据没能载入或没有通过检查，现在无法核验任何证书记录。请稍后再试，或通过发证机构核实。';
+      warning.hidden = false;
       return null;
     },
   );
