@@ -277,6 +277,31 @@ class StandardLevel:
 
 
 @dataclass(frozen=True)
+class QualityGroup:
+    """One category of 职业素养要求 (职业道德, 合作意识…) and what it asks."""
+
+    category: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    term: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A place where the catalogue's text differs from the source as printed, and why."""
+
+    printed: str
+    corrected: str
+    reason: str
+    where: str = ""
+    lines: str = ""
+
+
+@dataclass(frozen=True)
 class Standard:
     id: str
     name: str
@@ -292,6 +317,28 @@ class Standard:
     levels: tuple[StandardLevel, ...] = ()
     work_areas: tuple[WorkArea, ...] = ()
     source: Source | None = None
+    professional_qualities: tuple[QualityGroup, ...] = ()
+    glossary: tuple[GlossaryTerm, ...] = ()
+    corrections: tuple[Correction, ...] = ()
+
+    def texts(self) -> set[str]:
+        """Every name and requirement the standard states: where a correction must land."""
+        out: set[str] = set()
+
+        def areas(was: tuple[WorkArea, ...]) -> None:
+            for w in was:
+                out.add(w.name)
+                for t in w.tasks:
+                    out.add(t.name)
+                    out.update(r.text for r in t.requirements + t.knowledge)
+                    for sk in t.skills:
+                        out.add(sk.name)
+                        out.update(r.text for r in sk.requirements + sk.knowledge)
+
+        areas(self.work_areas)
+        for lv in self.levels:
+            areas(lv.work_areas)
+        return out
 
 
 @dataclass(frozen=True)
@@ -412,6 +459,27 @@ class Policy:
 
 
 @dataclass(frozen=True)
+class Named:
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Integration:
+    """How schools build certificates into their majors (书证融通), their duties in the pilot, and
+    the credits one certificate counts for (catalogue/integration.yaml)."""
+
+    credits_per_certificate: int | None = None
+    credit_flexibility_percent: int | None = None
+    credit_basis: str = ""
+    relation: str = ""
+    functions: tuple[Named, ...] = ()
+    principles: tuple[Named, ...] = ()
+    school_duties: tuple[str, ...] = ()
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
 class Catalogue:
     """The whole validated catalogue, with every cross-reference known to resolve."""
 
@@ -425,6 +493,7 @@ class Catalogue:
     notices: dict[str, Notice]
     majors: dict[str, Major] = field(default_factory=dict)
     policy: Policy = field(default_factory=Policy)
+    integration: Integration | None = None
 
     def certificates_of(self, organization_id: str) -> list[Certificate]:
         return [c for c in self.certificates.values() if c.organization == organization_id]

@@ -3,59 +3,14 @@ by title and 文号, one quotation style, and no developer pages among the publi
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from visible_text import page_text, visible_text
 
 from generator.render.cjk import CJK, join_lines
 
 _STRAY = re.compile(f"[{CJK}][ \t\r\n]+[{CJK}]")
-_BLOCKS = frozenset(
-    "address article aside blockquote br button dd details div dl dt figcaption figure footer "
-    "form h1 h2 h3 h4 h5 h6 header hr input label li main nav ol option p pre section select "
-    "summary table tbody td tfoot th thead title tr ul".split())
-_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
-_INVISIBLE = frozenset({"script", "style", "svg", "template", "noscript"})
-# Badges are boxes of their own beside the text, as a visitor sees them.
-_BOX_CLASSES = ("xcert-status", "xcert-standing", "xcert-period-note")
-
-
-class _VisibleText(HTMLParser):
-    """The text of a page as a reader meets it: hidden elements and scripts left out, and a
-    boundary wherever a block or a badge starts or ends (no space is read across those)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._open: list[tuple[str, bool, bool]] = []  # tag, hidden, a box of its own
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        box = tag in _BLOCKS or any(c in (a.get("class") or "") for c in _BOX_CLASSES)
-        if box:
-            self.parts.append("\x00")
-        if tag not in _VOID:
-            hidden = tag in _INVISIBLE or "hidden" in a or a.get("aria-hidden") == "true"
-            self._open.append((tag, hidden, box))
-
-    def handle_endtag(self, tag: str) -> None:
-        for i in range(len(self._open) - 1, -1, -1):
-            if self._open[i][0] == tag:
-                if self._open[i][2]:
-                    self.parts.append("\x00")
-                del self._open[i:]
-                break
-
-    def handle_data(self, data: str) -> None:
-        if not any(hidden for _, hidden, _ in self._open):
-            self.parts.append(data)
-
-
-def visible_text(html: str) -> str:
-    parser = _VisibleText()
-    parser.feed(html)
-    return "".join(parser.parts)
 
 
 def _pages(site: Path) -> list[Path]:
@@ -103,23 +58,20 @@ def test_citations_never_show_a_file_name_or_a_field_name(built_site: Path) -> N
     assert not found, found
 
 
-def _page_text(site: Path, path: str) -> str:
-    return " ".join(visible_text((site / path / "index.html").read_text(encoding="utf-8")).split())
-
-
 def test_a_source_is_cited_by_the_title_and_document_number(built_site: Path) -> None:
-    text = _page_text(built_site, "certificates/sports-nutrition-consulting")
-    assert ("来源：《关于参与 1+X 证书制度试点第三批职业教育培训评价组织和职业技能等级证书的公示公告》"
-            "（教职所〔2019〕341号）附件 1 第三批名单第") in text
-    web = _page_text(built_site, "certificates/web-frontend")
-    assert "（职教所〔2019〕67号）附件 1 首批名单第 2 项。首批确认通知（教职所〔2019〕89号）所列名单相同。" in web
+    text = page_text(built_site, "certificates/sports-nutrition-consulting")
+    assert ("来源：《关于参与 1+X 证书制度试点第三批职业教育培训评价组织和职业技能等级证书的"
+            "公示公告》（教职所〔2019〕341号）附件 1 第三批名单第") in text
+    web = page_text(built_site, "certificates/web-frontend")
+    assert ("（职教所〔2019〕67号）附件 1 首批名单第 2 项。"
+            "首批确认通知（教职所〔2019〕89号）所列名单相同。") in web
 
 
 def test_editor_notes_stay_in_the_catalogue(built_site: Path) -> None:
-    notice = _page_text(built_site, "notices/2019-341-third-batch-announcement")
+    notice = page_text(built_site, "notices/2019-341-third-batch-announcement")
     assert "name_restored" not in notice
     assert "本目录已补全，并在相应证书和组织页上注明原文的写法" in notice
-    elderly = _page_text(built_site, "certificates/elderly-care")
+    elderly = page_text(built_site, "certificates/elderly-care")
     assert "本目录以前者为组织记录" not in elderly
     assert "同时列出中国社会福利与养老服务协会和北京中福长者文化科技有限公司" in elderly
 

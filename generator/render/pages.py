@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from generator import lifecycle, workdays
 from generator.models import Catalogue, EducationLevel, IssuedRecords, Level
-from generator.render import escape, outcomes
+from generator.render import escape, outcomes, related
 from generator.render.charts import render_svg
 from generator.render.feeds import feed_pages
 from generator.render.page import Page, batch_name
@@ -90,7 +90,9 @@ class _Renderer:
             cat=self.cat, today=self.today, ref=ref, root=Markup(root), levels=list(Level),
             charts_for=self.charts_for, links=self.links, issued=self.issued,
             issued_chart=self.issued_chart, issued_years=self.issued_years,
-            education_levels=list(EducationLevel), standing=self.standing, **context)
+            education_levels=list(EducationLevel), standing=self.standing,
+            related_org=lambda c: related.same_organization(self.cat, c),
+            related_field=lambda c: related.same_field(self.cat, c), **context)
         return Page(path, page)
 
 

@@ -21,7 +21,7 @@ ENTITY_DIRS = {"organizations": "organization", "certificates": "certificate",
                "standards": "standard", "notices": "notice"}
 # Singleton files a catalogue may leave out: majors until standards name majors; policy.yaml
 # then holds the defaults of generator.models.Policy.
-OPTIONAL_FILES = {"majors", "policy"}
+OPTIONAL_FILES = {"majors", "policy", "integration"}
 
 
 def _display(path: Path, root: Path) -> str:
@@ -117,7 +117,7 @@ def _collect(root: Path,
         return None, [ValidationError("catalogue folder not found", location=Location(str(root)))], str(root)
     c = _Collector(cache)
     singletons: dict[str, Any] = {}
-    for kind in ("fields", "exam_forms", "majors", "policy"):
+    for kind in ("fields", "exam_forms", "majors", "policy", "integration"):
         path = root / f"{kind}.yaml"
         shown = _display(path, root)
         if kind in OPTIONAL_FILES and not path.is_file():

@@ -161,7 +161,15 @@ class _Builder:
             published=self.date(d, "published") if "published" in d else None,
             definition=d.get("definition", ""), summary=d.get("summary", ""),
             structure=d.get("structure", "work-area"), levels=tuple(levels),
-            work_areas=self.work_areas(d), source=self.source(d))
+            work_areas=self.work_areas(d), source=self.source(d),
+            professional_qualities=tuple(m.QualityGroup(q["category"], tuple(q["items"]))
+                                         for q in d.get("professional_qualities", ())),
+            glossary=tuple(m.GlossaryTerm(g["term"], g["definition"])
+                           for g in d.get("glossary", ())),
+            corrections=tuple(m.Correction(printed=c["printed"], corrected=c["corrected"],
+                                           reason=c["reason"], where=c.get("where", ""),
+                                           lines=c.get("lines", ""))
+                              for c in d.get("corrections", ())))
 
     def partial_date(self, d: LocatedDict, key: str) -> tuple[dt.date | None, str]:
         """A date that may be only a year or a month, with its precision."""
@@ -259,6 +267,22 @@ def _policy(d: LocatedDict | None) -> m.Policy:
         accepted_short_announcements=tuple(d.get("accepted_short_announcements", ())), where=where(d))
 
 
+def _integration(b: _Builder, d: LocatedDict | None) -> m.Integration | None:
+    if d is None:
+        return None
+    credits = d.get("credits", {})
+
+    def named(key: str) -> tuple[m.Named, ...]:
+        return tuple(m.Named(x["name"], x["text"]) for x in d.get(key, {}).get("items", ()))
+
+    return m.Integration(
+        credits_per_certificate=credits.get("per_certificate"),
+        credit_flexibility_percent=credits.get("flexibility_percent"),
+        credit_basis=credits.get("basis", ""), relation=d.get("relation", {}).get("text", ""),
+        functions=named("functions"), principles=named("principles"),
+        school_duties=tuple(d.get("school_duties", {}).get("items", ())), source=b.source(d))
+
+
 def build(singletons: dict[str, Any], raw: dict[str, list[tuple[str, LocatedDict]]],
           errors: list[LocatedError]) -> m.Catalogue | None:
     b = _Builder(errors)
@@ -285,4 +309,5 @@ def build(singletons: dict[str, Any], raw: dict[str, list[tuple[str, LocatedDict
     return m.Catalogue(
         fields=fields, exam_forms=forms, cost_cap_notice=forms_doc.get("notice"),
         cost_cap_rule=forms_doc.get("rule", ""), organizations=orgs, certificates=certs,
-        standards=stds, notices=notices, majors=majors, policy=_policy(singletons.get("policy")))
+        standards=stds, notices=notices, majors=majors, policy=_policy(singletons.get("policy")),
+        integration=_integration(b, singletons.get("integration")))

@@ -88,9 +88,30 @@ def check(cat: Catalogue, failed: Failed = Failed()) -> list[LocatedError]:
             errors.append(ValidationError("a notice cannot be related to itself",
                                           location=n.where.get("related", n.location), field="related"))
     errors += _source_notices(cat, notices)
+    errors += _unplaced_corrections(cat)
     errors += _missing(cat.policy.accepted_short_announcements, notices, "notice", cat.policy,
                        "accepted_short_announcements")
     return errors + check_cost_cap_notice(cat, notices) + fees.check(cat)
+
+
+def _unplaced_corrections(cat: Catalogue) -> list[LocatedError]:
+    """A correction records text the standard now holds: its `corrected` text must be one of the
+    standard's names or requirements, and must differ from what was printed."""
+    errors: list[LocatedError] = []
+    for s in cat.standards.values():
+        texts = s.texts() if s.corrections else set()
+        for i, c in enumerate(s.corrections):
+            path = f"corrections[{i}].corrected"
+            loc = s.where.get(path, s.location)
+            if c.corrected not in texts:
+                errors.append(ValidationError(
+                    f"'{c.corrected}' is not a work area, task, skill or requirement of this "
+                    "standard: a correction must name the text exactly as the standard has it",
+                    location=loc, field=path))
+            elif c.corrected == c.printed:
+                errors.append(ValidationError("the corrected text is the same as the printed one",
+                                              location=loc, field=path))
+    return errors
 
 
 def _source_notices(cat: Catalogue, notices: Container[str]) -> list[LocatedError]:

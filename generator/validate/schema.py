@@ -21,7 +21,7 @@ from generator.load.yaml_loader import Yaml11Int
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "catalogue" / "schemas"
 KINDS = ("organization", "certificate", "standard", "notice", "fields", "exam_forms", "majors",
-         "policy")
+         "policy", "integration")
 
 _TYPE_NAMES = {bool: "a boolean", int: "a number", Yaml11Int: "a number", float: "a number",
                str: "text", list: "a list", dict: "a mapping", type(None): "empty"}

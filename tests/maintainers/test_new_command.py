@@ -43,7 +43,7 @@ def test_every_kind_of_new_file_passes_check(catalogue: Path) -> None:
         assert result.stdout.startswith("wrote ")
     check = run_xcert("check", "--catalogue", str(catalogue), "--strict")
     assert check.returncode == 0, check.stderr
-    assert "76 organizations, 95 certificates, 4 standards, 18 notices" in check.stdout
+    assert "76 organizations, 95 certificates, 4 standards, 19 notices" in check.stdout
 
 
 def test_a_new_notice_is_commented_and_points_editors_at_its_schema(catalogue: Path) -> None:

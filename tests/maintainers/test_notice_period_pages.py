@@ -52,7 +52,7 @@ def test_notice_page_badge_and_note(cat, today: str, css: str, label: str, note:
 
 def test_notice_page_counts_the_period_in_working_days(cat) -> None:  # type: ignore[no-untyped-def]
     page = _page(cat, "2025-09-26")
-    assert "| 公示期 | 2025年9月26日 至 2025年10月10日（15 个自然日，6 个工作日） |" in page
+    assert "| 公示期 | 2025年9月26日至2025年10月10日（15 个自然日，6 个工作日） |" in page
 
 
 def test_objection_box_is_prominent_while_open_and_hidden_after(cat) -> None:  # type: ignore[no-untyped-def]
@@ -63,7 +63,7 @@ def test_objection_box_is_prominent_while_open_and_hidden_after(cat) -> None:  #
     assert "公示期内" in box and "<strong>2025年10月10日</strong>" in box and "<strong>书面、实名</strong>" in box
     assert "联系人：李四（教育部职业技术教育中心研究所），电话 010-58556712" in box
     assert '<a href="mailto:objections@example.cn">objections@example.cn</a>' in box
-    assert "地址 北京市朝阳区惠新东街4号（邮编 100029）" in box
+    assert "地址：北京市朝阳区惠新东街4号（邮编 100029）" in box
     # It comes before the notice's details, right under the status.
     assert open_page.index("xcert-objection") < open_page.index("| 项目 | 内容 |")
     closed = _page(cat, "2025-10-11")
