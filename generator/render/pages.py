@@ -17,6 +17,7 @@ from generator import lifecycle, workdays
 from generator.models import Catalogue, EducationLevel, IssuedRecords, Level
 from generator.render import escape, outcomes, related
 from generator.render.charts import render_svg
+from generator.render.cjk import join_lines
 from generator.render.feeds import feed_pages
 from generator.render.page import Page, batch_name
 from generator.slug import is_slug
@@ -93,7 +94,7 @@ class _Renderer:
             education_levels=list(EducationLevel), standing=self.standing,
             related_org=lambda c: related.same_organization(self.cat, c),
             related_field=lambda c: related.same_field(self.cat, c), **context)
-        return Page(path, page)
+        return Page(path, join_lines(page))
 
 
 def _student_pages(r: _Renderer, cat: Catalogue, today: dt.date) -> list[Page]:

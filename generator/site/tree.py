@@ -42,6 +42,7 @@ def write_tree(*, work: Path, site_src: Path, pages: list[Page], base_config: Pa
             shutil.copytree(item, target)
         else:
             shutil.copy2(item, target)
+    # Hand-written pages wrap Chinese lines too; generated pages are joined as they render.
     for md in sorted(docs.rglob("*.md")):
         md.write_text(join_lines(md.read_text(encoding="utf-8")), encoding="utf-8")
     if (site_src / OVERRIDES).is_dir():
@@ -51,8 +52,7 @@ def write_tree(*, work: Path, site_src: Path, pages: list[Page], base_config: Pa
         if path.exists():
             raise BuildError(f"site_src/{page.path} would be overwritten by a generated page")
         path.parent.mkdir(parents=True, exist_ok=True)
-        content = join_lines(page.content) if page.path.endswith(".md") else page.content
-        path.write_text(content, encoding="utf-8")
+        path.write_text(page.content, encoding="utf-8")
     config = yaml.safe_load(base_config.read_text(encoding="utf-8"))
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
