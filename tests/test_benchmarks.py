@@ -28,6 +28,7 @@ TINY: dict[str, tuple[list[str], str]] = {
                         "--batch", "30", "--incremental", "5"], "one look-up fetches"),
     "search_recall.py": ([importlib.metadata.version("pagefind"), "--venvs", sys.prefix],
                          "Listed queries (TRUTH)"),
+    "serve_bench.py": (["--tiny"], "load average at end"),
     "synthetic_catalogue.py": (["{tmp}/root", "--certificates", "12", "--organizations", "4",
                                 "--notices", "8", "--standards", "2"], ""),
 }

@@ -49,6 +49,7 @@ def test_a_series_of_edits_gives_the_full_builds_site(preview: Preview, tmp_path
     for rel, old, new in edits:
         update = preview.update([_edit(root, rel, old, new)])
         assert not update.full and update.changed
+        assert preview.settle() == 0  # the quick update already changed every page it had to
     # A related notice edited twice, the second edit undoing the first.
     for old, new in (("“1+X”证书制度试点工作政策梳理", "“1+X”证书制度试点政策梳理"),
                      ("“1+X”证书制度试点政策梳理", "“1+X”证书制度试点工作政策梳理")):
@@ -68,6 +69,7 @@ def test_a_notice_title_edit_rebuilds_only_the_pages_that_show_it(preview: Previ
     assert "notices/2019-67-first-batch-announcement.md" in changed
     assert "notices/index.md" in changed
     assert len(changed) < 0.2 * len(preview.pages)
+    assert preview.settle() == 0
     page = preview.opts.out / "notices" / "2019-67-first-batch-announcement" / "index.html"
     assert "试点的首批（改）职业教育培训评价组织" in page.read_text(encoding="utf-8")
 

@@ -63,8 +63,9 @@ def _changed(before: dict[str, float], now: dict[str, float]) -> list[Path]:
 
 
 class _Indexer:
-    """Rebuilds the search index in the background after incremental updates, one at a time;
-    edits that come meanwhile are indexed by the next run."""
+    """After incremental updates, in the background and one run at a time: every page rendered
+    and what the quick update missed applied (`settle`), then the search index rebuilt; edits
+    that come meanwhile are handled by the next run."""
 
     def __init__(self, preview: Preview) -> None:
         self.preview = preview
@@ -75,11 +76,15 @@ class _Indexer:
         while True:
             self.wanted.wait()
             self.wanted.clear()
-            with self.preview.lock:
-                try:
+            try:
+                missed = self.preview.settle()
+                if missed is None:
+                    continue  # an edit came meanwhile: its update asks for another run
+                with self.preview.lock:
                     self.preview.reindex()
-                except XcertError as e:
-                    print(f"search index not updated: {e}", file=sys.stderr, flush=True)
+                print(f"settled ({missed} more pages) and search index updated", flush=True)
+            except XcertError as e:
+                print(f"background update failed: {e}", file=sys.stderr, flush=True)
 
 
 def _rebuild(preview: Preview, changed: list[Path], live: LiveState, indexer: _Indexer) -> None:

@@ -7,6 +7,7 @@ inside HTML tags, `slug` for validated ids).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
@@ -59,10 +60,12 @@ def _environment() -> jinja2.Environment:
 
 
 class _Renderer:
-    def __init__(self, cat: Catalogue, today: dt.date, issued: IssuedRecords) -> None:
+    def __init__(self, cat: Catalogue, today: dt.date, issued: IssuedRecords,
+                 only: Container[str] | None = None) -> None:
         self.cat = cat
         self.today = today
         self.issued = issued
+        self.only = only
         self.env = _environment()
         self.links = cat.major_links()
 
@@ -80,7 +83,12 @@ class _Renderer:
     def standing(self, kind: str, entity_id: str) -> lifecycle.StandingResult:
         return lifecycle.standing(self.cat, kind, entity_id, self.today)
 
+    def wanted(self, path: str) -> bool:
+        return self.only is None or path in self.only
+
     def render(self, template: str, path: str, **context: Any) -> Page:
+        if not self.wanted(path):
+            return Page(path, "")  # not asked for: dropped by render_pages
         depth = path.count("/")
         root = "../" * depth
 
@@ -116,16 +124,17 @@ def _student_pages(r: _Renderer, cat: Catalogue, today: dt.date) -> list[Page]:
         charts += [records] if records else []
     for o in sorted(cat.organizations.values(), key=lambda o: o.id):
         charts += outcomes.organization_charts(cat, o.id)
-    pages += [Page(ch.path, render_svg(ch)) for ch in charts]
+    pages += [Page(ch.path, render_svg(ch) if r.wanted(ch.path) else "") for ch in charts]
     return pages
 
 
 def render_pages(cat: Catalogue, *, today: dt.date, issued: IssuedRecords | None = None,
-                 site_url: str | None = None) -> list[Page]:
+                 site_url: str | None = None, only: Container[str] | None = None) -> list[Page]:
     """Every generated page, in a fixed order (the build must be byte-for-byte repeatable).
     `issued`: the counts of published certificate records (none when the build has no records);
-    `site_url`: the site's address, which makes the feeds' links absolute."""
-    r = _Renderer(cat, today, issued or IssuedRecords(as_of=today))
+    `site_url`: the site's address, which makes the feeds' links absolute; `only`: the paths of
+    the pages wanted (`xcert serve` renders those an edit may change), by default all."""
+    r = _Renderer(cat, today, issued or IssuedRecords(as_of=today), only)
     pages = [r.render("home.md.j2", "index.md")]
     pages.append(r.render("certificates_index.md.j2", "certificates/index.md"))
     pages += [r.render("certificate.md.j2", f"certificates/{c.id}.md", c=c)
@@ -141,4 +150,4 @@ def render_pages(cat: Catalogue, *, today: dt.date, issued: IssuedRecords | None
     pages += [r.render("notice.md.j2", f"notices/{n.id}.md", n=n)
               for n in sorted(cat.notices.values(), key=lambda n: n.id)]
     pages += feed_pages(cat, site_url)
-    return pages
+    return pages if only is None else [p for p in pages if p.path in only]

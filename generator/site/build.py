@@ -12,6 +12,7 @@ import errno
 import os
 import shutil
 import tempfile
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,14 @@ def _publish_records(root: Path, out: Path, cat: Catalogue,
     return report.records, IssuedRecords(counts=report.issued, demo=report.demo, as_of=today)
 
 
+def render_all(cat: Catalogue, today: dt.date, issued: IssuedRecords, site_url: str | None,
+               only: Container[str] | None = None) -> list[Page]:
+    """The generated pages and data files of the docs tree (`only`: those paths; API files are
+    always all rendered)."""
+    return (render_pages(cat, today=today, issued=issued, site_url=site_url, only=only)
+            + render_api(cat, today=today, issued=issued))
+
+
 def _move_into(src: Path, dst: Path) -> None:
     """Move every file of `src` to the same place under `dst` (one file system: renames)."""
     for folder, _, files in os.walk(src):
@@ -141,8 +150,7 @@ def build_site(opts: BuildOptions, *, catalogue: Catalogue | None = None,
                 # The site's address makes the sitemap, canonical links and the feeds' links
                 # absolute (mkdocs reads it from the generated mkdocs.yml).
                 site_url = configured_site_url(root)
-                pages = (render_pages(cat, today=opts.today, issued=issued, site_url=site_url)
-                         + render_api(cat, today=opts.today, issued=issued))
+                pages = render_all(cat, opts.today, issued, site_url)
                 config = write_tree(work=tree, site_src=root / "site_src", pages=pages,
                                     base_config=root / "mkdocs.yml",
                                     extra=_extra(root) if opts.records else {},

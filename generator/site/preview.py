@@ -6,12 +6,14 @@ catalogue files only:
 
 1. the catalogue is loaded again with a `FileCache`, so only the changed files are parsed and
    schema-checked, while construction and every cross-reference are checked again in full;
-2. every page is rendered again (from the models, in memory) and compared with the last build;
+2. the pages the edit may change (generator/site/affected.py) are rendered and compared with
+   the served ones;
 3. only the pages whose text changed are written into the docs tree and, for Markdown, rendered
    by mkdocs (the same functions a full build uses, with the navigation and configuration of the
    last full build), then moved one by one into the served site;
-4. the search index is rebuilt for the whole site afterwards (`reindex`), so a changed page is
-   served before its words are searchable.
+4. afterwards, in the background, `settle` renders every page and applies what step 2 missed,
+   and `reindex` rebuilds the search index, so a changed page is served before its words are
+   searchable.
 
 A page added or removed (a new notice, an id renamed) changes the navigation's file list, so that
 edit takes a full build. The result is byte for byte the full build's (tests/test_preview.py).
@@ -35,12 +37,12 @@ from mkdocs.structure.files import Files, InclusionLevel, get_files, set_exclusi
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page as MkdocsPage
 
+from generator.credentials.publishing.publish import configured_site_url
 from generator.errors import BuildError
-from generator.models import IssuedRecords
-from generator.render.api import render_api
+from generator.models import Catalogue, IssuedRecords
 from generator.render.page import Page
-from generator.render.pages import render_pages
-from generator.site.build import BuildOptions, BuildReport, build_site
+from generator.site.affected import affected_entities, affected_pages
+from generator.site.build import BuildOptions, BuildReport, build_site, render_all
 from generator.site.html import HtmlCache, _Collect
 from generator.site.search_index import index_site
 from generator.validate import load_catalogue
@@ -75,8 +77,13 @@ class Preview:
     pages: dict[str, str] = field(default_factory=dict)
     issued: IssuedRecords | None = None
     session: _Session | None = None
+    cat: Catalogue | None = None  # the catalogue of the pages served
+    site_url: str | None = None
+    generation: int = 0  # one more for each build or update
     # Held by full builds (they replace the site folder) and by `reindex` (it writes into it).
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Held while the served pages and the docs tree change (updates and `settle`).
+    apply_lock: threading.RLock = field(default_factory=threading.RLock)
 
     def full(self) -> Update:
         start = time.perf_counter()
@@ -87,29 +94,57 @@ class Preview:
                 BuildOptions(root=self.opts.root, out=self.opts.out, today=self.opts.today,
                              records=self.opts.records, search=self.opts.search, tree=self.tree),
                 catalogue=cat, html_cache=self.html_cache)
-        self.pages = {p.path: p.content for p in report.generated}
-        self.issued = report.issued
+        with self.apply_lock:
+            self.pages = {p.path: p.content for p in report.generated}
+            self.issued = report.issued
+            self.cat = cat
+            self.site_url = configured_site_url(self.opts.root)
+            self.generation += 1
         return Update(True, tuple(self.pages), time.perf_counter() - start)
 
     def update(self, changed_files: Iterable[Path]) -> Update:
-        """Rebuild after `changed_files` changed; a full build unless all are catalogue files
-        and the last build's tree is there."""
+        """Rebuild after `changed_files` changed: the pages the edit may change (affected.py),
+        or a full build unless all are catalogue files and the last build's tree is there."""
         catalogue = (self.opts.root / "catalogue").resolve()
-        if not self.pages or not all(catalogue in Path(p).resolve().parents
-                                     for p in changed_files):
+        if self.cat is None or not all(catalogue in Path(p).resolve().parents
+                                       for p in changed_files):
             return self.full()
         start = time.perf_counter()
         cat = load_catalogue(self.opts.root / "catalogue", cache=self.file_cache)
-        issued = self.issued or IssuedRecords(as_of=self.opts.today)
-        pages = (render_pages(cat, today=self.opts.today, issued=issued)
-                 + render_api(cat, today=self.opts.today, issued=issued))
-        if {p.path for p in pages} != self.pages.keys():
-            return self.full()
-        changed = [p for p in pages if self.pages[p.path] != p.content]
-        self._apply(changed)
-        for p in changed:
-            self.pages[p.path] = p.content
-        return Update(False, tuple(p.path for p in changed), time.perf_counter() - start)
+        entities = affected_entities(self.cat, cat)
+        if entities is None or any(getattr(self.cat, k).keys() != getattr(cat, k).keys()
+                                   for k in ("certificates", "organizations", "notices",
+                                             "standards")):
+            return self.full()  # a page added or removed, or data every page uses
+        only = affected_pages(self.pages, entities)
+        pages = render_all(cat, self.opts.today, self._issued(), self.site_url, only)
+        with self.apply_lock:
+            if any(p.path not in self.pages for p in pages):
+                return self.full()
+            changed = self._apply(pages)
+            self.cat = cat
+            self.generation += 1
+        return Update(False, changed, time.perf_counter() - start)
+
+    def settle(self) -> int | None:
+        """Render every page and apply what the quick update missed (the result is then the full
+        build's); returns how many pages that was, or None when an edit came meanwhile (the next
+        call settles it). A page added or removed takes a full build."""
+        with self.apply_lock:
+            generation, cat = self.generation, self.cat
+        if cat is None:
+            return 0
+        pages = render_all(cat, self.opts.today, self._issued(), self.site_url)
+        with self.apply_lock:
+            if generation != self.generation:
+                return None
+            if {p.path for p in pages} != self.pages.keys():
+                self.full()
+                return len(self.pages)
+            return len(self._apply(pages))
+
+    def _issued(self) -> IssuedRecords:
+        return self.issued or IssuedRecords(as_of=self.opts.today)
 
     def reindex(self) -> int:
         """Rebuild the search index of the served site (after an incremental update). Pagefind
@@ -127,9 +162,16 @@ class Preview:
         finally:
             shutil.rmtree(old, ignore_errors=True)
 
-    def _apply(self, changed: list[Page]) -> None:
-        if not changed:
-            return
+    def _apply(self, pages: list[Page]) -> tuple[str, ...]:
+        """Write the pages whose text differs from the served ones; returns their paths."""
+        changed = [p for p in pages if self.pages[p.path] != p.content]
+        if changed:
+            self._write(changed)
+        for p in changed:
+            self.pages[p.path] = p.content
+        return tuple(p.path for p in changed)
+
+    def _write(self, changed: list[Page]) -> None:
         docs = self.tree / "docs"
         for page in changed:
             (docs / page.path).write_text(page.content, encoding="utf-8")
