@@ -14,18 +14,22 @@ from generator.errors import CatalogueErrors, UsageError, XcertError
 COMMANDS = ("check", "build", "serve", "keys", "issue", "revoke", "verify", "demo", "new", "diff")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xcert", description="1+X 证书目录站点生成与证书签发工具")
     parser.add_argument("--verbose", action="store_true", help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMANDS:
+    # Only the command being run is imported (`xcert check` need not load mkdocs); without one,
+    # or with an unknown one, all are, for the help and the list of choices.
+    named = next((a for a in argv if not a.startswith("-")), None)
+    for name in (named,) if named in COMMANDS else COMMANDS:
         module = importlib.import_module(f"generator.commands.{name}")
         module.add_parser(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = _parser(argv)
     args = parser.parse_args(argv)
     try:
         return int(args.run(args) or 0)
