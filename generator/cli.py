@@ -11,7 +11,9 @@ from generator.errors import CatalogueErrors, UsageError, XcertError
 
 # One module per command under generator/commands/; each defines `add_parser(subparsers)`
 # and `run(args) -> int`.
-COMMANDS = ("check", "build", "serve", "keys", "issue", "revoke", "verify", "demo", "new", "diff")
+COMMANDS = (
+    "check", "build", "serve", "keys", "issue", "revoke", "seal", "verify", "demo", "new", "diff",
+)
 
 
 def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:

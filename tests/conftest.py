@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,19 @@ TODAY = dt.date(2026, 11, 30)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
+
+
+# Issued records go to private stores of the test session, never to the user's data folder; a
+# test that issues gets stores of its own (_private_stores).
+_SESSION_STORES = Path(tempfile.mkdtemp(prefix="xcert-test-stores-"))
+os.environ.setdefault("XCERT_STORE", str(_SESSION_STORES / "store"))
+os.environ.setdefault("XCERT_DEMO_STORE", str(_SESSION_STORES / "demo-store"))
+
+
+@pytest.fixture(autouse=True)
+def _private_stores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XCERT_STORE", str(tmp_path / "private-store"))
+    monkeypatch.setenv("XCERT_DEMO_STORE", str(tmp_path / "demo-store"))
 
 
 def run_xcert(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None,

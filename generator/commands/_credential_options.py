@@ -16,3 +16,12 @@ def add_key_option(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="the organization's private key file (default: its current key in $XCERT_KEY_DIR)",
     )
+
+
+def add_store_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--store",
+        type=Path,
+        help="the organization's private store, outside the repository "
+        "(default: $XCERT_STORE, else ~/.local/share/xcert/store)",
+    )

@@ -27,13 +27,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def _refuse_private_keys(repo_root: Path) -> None:
-    """A private key anywhere in the repository fails the check, before anything else."""
+    """A private key or a plaintext record (one naming its holder) anywhere in the repository
+    fails the check, before anything else."""
     from generator.credentials.issuing.errors import PrivateKeyInTreeError
     from generator.credentials.issuing.keys import find_private_key_files
+    from generator.credentials.publishing.plaintext import refuse_plaintext_records
 
     found = find_private_key_files(repo_root)
     if found:
         raise PrivateKeyInTreeError([str(p.relative_to(repo_root)) for p in found])
+    refuse_plaintext_records(repo_root)
 
 
 def run(args: argparse.Namespace) -> int:

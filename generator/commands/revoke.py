@@ -5,10 +5,15 @@ from __future__ import annotations
 import argparse
 
 from generator.china_time import today_in_china
-from generator.commands._credential_options import add_key_option, add_repo_option
+from generator.commands._credential_options import (
+    add_key_option,
+    add_repo_option,
+    add_store_option,
+)
 from generator.credentials.formats._time import now_utc
 from generator.credentials.issuing.keyops import org_signer
-from generator.credentials.issuing.revocation import find_record, revoke_certificate
+from generator.credentials.issuing.revocation import revoke_certificate
+from generator.credentials.issuing.store import Store, resolve_store
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -18,16 +23,19 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("--reason", required=True, help="why (published with the status list)")
     parser.add_argument("--date", help="the revocation date, YYYY-MM-DD (default: today)")
     add_key_option(parser)
+    add_store_option(parser)
     add_repo_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     now = now_utc()
-    org = find_record(args.repo, args.number).parent.name
-    registry, signer = org_signer(repo_root=args.repo, org=org, key_path=args.key)
+    store = Store(resolve_store(args.store, args.repo))
+    store.recover(args.repo)
+    batch, record = store.find_record(args.number)
+    registry, signer = org_signer(repo_root=args.repo, org=batch.org, key_path=args.key)
     report = revoke_certificate(
         repo_root=args.repo,
-        number=args.number,
+        record_path=record,
         reason=args.reason,
         date=args.date or today_in_china(now).isoformat(),
         signer=signer,

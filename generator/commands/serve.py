@@ -45,15 +45,14 @@ def snapshot(root: Path) -> dict[str, float]:
 
 
 def _records(base: Path) -> dict[str, float]:
-    """The organizations' record folders (a batch added or a record removed changes the folder)
-    and their status lists (a revocation). Not every record file: there may be a million, and
-    a record is never edited in place, only issued, replaced or removed."""
+    """The organizations' folders, their sealed batch manifests (a few per organization: a batch
+    added, replaced or removed) and their status lists (a revocation)."""
     state: dict[str, float] = {}
     if not base.is_dir():
         return state
     for org in sorted(p for p in base.iterdir() if p.is_dir()):
         state[str(org)] = org.stat().st_mtime
-        for p in sorted((org / "status").glob("*.json")):
+        for p in sorted([*(org / "status").glob("*.json"), *(org / "batches").glob("*.json")]):
             state[str(p)] = p.stat().st_mtime
     return state
 

@@ -13,9 +13,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "credentials"))
 
-from _scenarios import AGREEMENT, catalogue, t  # noqa: E402
+from _scenarios import AGREEMENT, FAST_ITERATIONS, catalogue, seal_into, t  # noqa: E402
 
 from generator.credentials.formats.record import record_hash  # noqa: E402
+from generator.credentials.formats.sealing import LookupParams  # noqa: E402
 from generator.credentials.formats.verify import verification_result  # noqa: E402
 from generator.credentials.publishing.publish import publish_records  # noqa: E402
 from generator.credentials.repo import repo_trust  # noqa: E402
@@ -32,11 +33,10 @@ def verify_site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     shutil.copytree(built_site, site)
     repo = tmp_path_factory.mktemp("verify-repo")
     shutil.copytree(AGREEMENT / "repo", repo, dirs_exist_ok=True)
-    for case in PUBLISHED:
-        data = (AGREEMENT / "cases" / f"{case}.json").read_bytes()
-        number = json.loads(data)["credentialSubject"]["certificateNumber"]
-        (repo / "certificates" / "acme" / f"{number}.json").write_bytes(data)
-    publish_records(repo_root=repo, site_dir=site, catalogue=catalogue(), workers=1)
+    sealed = [(AGREEMENT / "cases" / f"{case}.json").read_bytes() for case in PUBLISHED]
+    seal_into(repo, sealed, now=t("2025-01-01T00:00:00"))
+    publish_records(repo_root=repo, site_dir=site, catalogue=catalogue(), workers=1,
+                    params=LookupParams(iterations=FAST_ITERATIONS))
     return site
 
 

@@ -290,3 +290,41 @@ def build_agreement(dest: Path) -> None:
 
 
 __all__ = ["AGREEMENT", "REGENERATE", "build_agreement", "catalogue", "format_utc", "registry", "t"]
+
+
+FAST_ITERATIONS = 1000  # the sealed layout's code paths at a test's speed
+
+
+def registry_of(repo: Path) -> Registry:
+    from generator.credentials.repo import load_registry
+
+    return load_registry(repo / "keys" / "registry.json")
+
+
+def seal_into(
+    repo: Path,
+    docs: list[dict[str, Any]] | list[bytes],
+    *,
+    org: str = "acme",
+    signer: Signer = A3,
+    now: dt.datetime | None = None,
+) -> Path:
+    """Issue `docs` (signed records) as one sealed batch, the way `xcert seal` moves records
+    into the store: the store is `repo`'s sibling `store/`. Returns the batch's manifest."""
+    from generator.credentials.formats.sealing import LookupParams
+    from generator.credentials.issuing.sealed import seal_folder
+    from generator.credentials.issuing.store import Store
+
+    folder = repo / "certificates" / org
+    folder.mkdir(parents=True, exist_ok=True)
+    for doc in docs:
+        data = doc if isinstance(doc, bytes) else dump_json(doc)
+        number = json.loads(data)["credentialSubject"]["certificateNumber"]
+        (folder / f"{number}.json").write_bytes(data)
+    report = seal_folder(
+        repo_root=repo, store=Store(repo.parent / "store"), org=org, signer=signer,
+        registry=registry_of(repo), now=now or t("2024-10-08T02:00:00"),
+        params=LookupParams(iterations=FAST_ITERATIONS), png=False,
+    )
+    (batch,) = report.batches
+    return folder / "batches" / f"{batch.batch_id}.json"

@@ -54,7 +54,7 @@ def scratch(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     """A repository with the shipped catalogue, and a key folder outside it."""
     repo = tmp_path / "repo"
     shutil.copytree(REPO / "catalogue", repo / "catalogue")
-    env = {**PASS, "XCERT_KEY_DIR": str(tmp_path / "keys")}
+    env = {**PASS, "XCERT_KEY_DIR": str(tmp_path / "keys"), "XCERT_STORE": str(tmp_path / "store")}
     return repo, env
 
 
@@ -72,7 +72,9 @@ def test_keys_issue_revoke_verify_end_to_end(
     r = xcert("issue", "--org", "miit-etc", str(batch), cwd=repo, env=env)
     assert r.returncode == 0, r.stderr
     assert "issued 2 records" in r.stdout
-    records = sorted((repo / "certificates" / "miit-etc").glob("*.json"))
+    records = sorted((tmp_path / "store").glob("miit-etc/batches/*/records/*.json"))
+    assert [p.name for p in records] == ["MIIT-2025-000001.json", "MIIT-2025-000002.json"]
+    assert not list((repo / "certificates" / "miit-etc").glob("*.json"))  # only sealed
     r = xcert("verify", *map(str, records), cwd=repo, env=env)
     assert r.returncode == 0 and r.stdout.count(": valid: ") == 2, r.stdout
     r = xcert("keys", "rotate", "miit-etc", "--kdf", "min", cwd=repo, env=env)
@@ -176,7 +178,8 @@ def test_verify_gives_the_agreement_verdicts(tmp_path: Path) -> None:
 def test_demo_twice_changes_nothing(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
-    env = {"XCERT_DEMO_KEYS": str(tmp_path / "demo-keys")}
+    env = {"XCERT_DEMO_KEYS": str(tmp_path / "demo-keys"),
+           "XCERT_DEMO_STORE": str(tmp_path / "demo-store")}
     first = xcert("demo", cwd=repo, env=env)
     assert first.returncode == 0 and "created DEMO keys" in first.stdout, first.stderr
     second = xcert("demo", cwd=repo, env=env)

@@ -1,4 +1,5 @@
-"""Batch issuance from CSV: every row checked first, all or nothing, every bad row named."""
+"""Batch issuance from CSV: every row checked first, all or nothing, every bad row named; the
+records go to the private store, the repository gets only the sealed batch."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from _scenarios import A2, A3, catalogue, t
 
 from generator.credentials.formats.verify import verification_result
 from generator.credentials.issuing.errors import BatchErrors, SigningKeyError
-from generator.credentials.issuing.issue import issue_batch
+from generator.credentials.formats.sealing import LookupParams
+from generator.credentials.issuing.sealed import issue_sealed
+from generator.credentials.issuing.store import Store
 from generator.credentials.repo import load_registry, repo_trust
 
 NOW = t("2024-10-08T02:00:00")
@@ -25,33 +28,39 @@ GOOD = (
 def issue(repo: Path, text: str | bytes, name: str = "batch.csv", *, signer=A3):  # type: ignore[no-untyped-def]
     path = repo.parent / name
     path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
-    return issue_batch(
+    return issue_sealed(
         path,
         repo_root=repo,
+        store=Store(repo.parent / "store"),
         org="acme",
         signer=signer,
         registry=load_registry(repo / "keys" / "registry.json"),
         catalogue=catalogue(),
         now=NOW,
+        params=FAST,
     )
 
 
+FAST = LookupParams(iterations=1000)  # the layout is the same at any cost
+
+
 def records(repo: Path) -> list[Path]:
-    return sorted((repo / "certificates" / "acme").glob("*.json"))
+    return sorted((repo.parent / "store").glob("acme/batches/*/records/*.json"))
 
 
 def test_a_good_batch_writes_one_valid_record_per_row(repo: Path) -> None:
     report = issue(repo, HEADER + GOOD)
-    assert [p.name for p in report.records] == [
+    assert [p.name for p in records(repo)] == [
         "ACME-2024-100001.json",
         "ACME-2024-100002.json",
         "ACME-2024-100003.json",
     ]
+    assert report.records == 3 and report.manifest.is_file()
     trust = repo_trust(repo)
-    for path in report.records:
+    for path in records(repo):
         result = verification_result(path.read_bytes(), trust=trust, now=NOW)
         assert result.verdict == "valid", result.message
-    first = json.loads(report.records[0].read_text(encoding="utf-8"))
+    first = json.loads(records(repo)[0].read_text(encoding="utf-8"))
     s = first["credentialSubject"]
     assert (s["name"], s["level"], s["issueDate"], s["examDate"], s["examSite"]) == (
         "赵一",
@@ -61,19 +70,23 @@ def test_a_good_batch_writes_one_valid_record_per_row(repo: Path) -> None:
         "南京考点",
     )
     assert s["nationalIdMasked"] == "3201**********1232"
-    assert "320102199001011232" not in report.records[0].read_text(encoding="utf-8")
-    second = json.loads(report.records[1].read_text(encoding="utf-8"))["credentialSubject"]
+    assert "320102199001011232" not in records(repo)[0].read_text(encoding="utf-8")
+    second = json.loads(records(repo)[1].read_text(encoding="utf-8"))["credentialSubject"]
     assert second["certificateNumber"] == "ACME-2024-100002" and second["issueDate"] == "2024-09-30"
     assert "examDate" not in second
 
 
-def test_indices_continue_after_the_records_already_issued(repo: Path) -> None:
-    issue(repo, HEADER + GOOD)
+def test_status_positions_are_random_and_never_reused(repo: Path) -> None:
+    rows = "".join(f"ACME-2024-3{i:05d},学员{i},web-frontend,中级,2024-10-01,,,\n" for i in range(40))
+    issue(repo, HEADER + rows)
     issue(repo, HEADER + "ACME-2024-100004,李四,web-frontend,中级,2024-10-01,,,\n", "b2.csv")
-    index = json.loads((repo / "certificates/acme/ACME-2024-100004.json").read_text())[
-        "credentialStatus"
+    indexes = [
+        int(json.loads(p.read_text())["credentialStatus"]["statusListIndex"])
+        for p in records(repo)
     ]
-    assert index["statusListIndex"] == "3"
+    assert len(set(indexes)) == 41
+    assert 5 not in indexes  # set in the repository's list already: it would be born revoked
+    assert sorted(indexes) != list(range(41)) and max(indexes) > 1000  # not handed out in order
 
 
 def test_one_bad_row_writes_nothing_and_names_the_row(repo: Path) -> None:
@@ -81,6 +94,7 @@ def test_one_bad_row_writes_nothing_and_names_the_row(repo: Path) -> None:
     with pytest.raises(BatchErrors) as info:
         issue(repo, text)
     assert records(repo) == []
+    assert not (repo / "certificates" / "acme" / "batches").exists()
     assert [e.location.line for e in info.value.errors] == [5]
     assert str(
         info.value.errors[0]
@@ -138,13 +152,13 @@ def test_a_number_issued_before_is_refused(repo: Path) -> None:
     ids=["utf8-bom", "gb18030-crlf", "semicolon", "tab"],
 )
 def test_spreadsheet_exports_are_read(repo: Path, encode) -> None:  # type: ignore[no-untyped-def]
-    assert len(issue(repo, encode(HEADER + GOOD + "\n\n")).records) == 3
+    assert issue(repo, encode(HEADER + GOOD + "\n\n")).records == 3
 
 
 def test_english_headers_in_any_order(repo: Path) -> None:
     text = "name,number,level,certificate,issue_date\n"
     text += "赵一,ACME-2024-200001,中级,web-frontend,2024-10-01\n"
-    assert len(issue(repo, text).records) == 1
+    assert issue(repo, text).records == 1
 
 
 def test_unknown_and_missing_columns_are_reported_on_line_1(repo: Path) -> None:

@@ -1,6 +1,6 @@
-"""The counts of issued certificates that the pages show come from the records publishing
-verified: per certificate, issue year and level, revoked ones counted and set apart, and the same
-whether a record was read now or known from the caches."""
+"""The counts of issued certificates that the pages show come from the sealed batches' signed
+counts: per certificate, issue year and level, revoked ones (from the status lists) set apart,
+and the same whether a batch was read now or known from the build's state."""
 
 from __future__ import annotations
 
@@ -8,28 +8,25 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from _scenarios import A3, record
+from _scenarios import A3, record, seal_into, t
 from test_publish import publish
 
-from generator.credentials.formats.jsontext import dump_json
 from generator.models import IssuedCount
 
 
-def _issue(repo: Path, index: int, *, level: str, issued: dt.date) -> Path:
-    number = f"ACME-{issued.year}-{index:06d}"
-    doc = record(signer=A3, created="2024-10-01T00:00:00Z", index=index, name=f"学员{index}",
-                 number=number, level=level, issue_date=issued)
-    path = repo / "certificates" / "acme" / f"{number}.json"
-    path.write_bytes(dump_json(doc))
-    return path
+def _record(index: int, *, level: str, issued: dt.date) -> dict[str, object]:
+    return record(signer=A3, created="2024-10-01T00:00:00Z", index=index, name=f"学员{index}",
+                  number=f"ACME-{issued.year}-{index:06d}", level=level, issue_date=issued)
 
 
-def _batch(repo: Path) -> None:
-    _issue(repo, 1, level="初级", issued=dt.date(2023, 6, 30))
-    _issue(repo, 2, level="初级", issued=dt.date(2023, 12, 31))
-    _issue(repo, 3, level="中级", issued=dt.date(2024, 1, 1))
-    _issue(repo, 5, level="中级", issued=dt.date(2024, 3, 1))  # index 5: revoked in status list 1
-    _issue(repo, 6, level="高级", issued=dt.date(2024, 9, 30))
+def _batch(repo: Path) -> Path:
+    return seal_into(repo, [
+        _record(1, level="初级", issued=dt.date(2023, 6, 30)),
+        _record(2, level="初级", issued=dt.date(2023, 12, 31)),
+        _record(3, level="中级", issued=dt.date(2024, 1, 1)),
+        _record(5, level="中级", issued=dt.date(2024, 3, 1)),  # index 5: revoked in list 1
+        _record(6, level="高级", issued=dt.date(2024, 9, 30)),
+    ])
 
 
 EXPECTED = (
@@ -50,21 +47,19 @@ def test_counts_are_the_same_when_nothing_is_read_again(repo: Path, tmp_path: Pa
     _batch(repo)
     publish(repo, tmp_path / "a")
     again = publish(repo, tmp_path / "b")
-    assert again.shards and again.shards.read == 0
+    assert again.shards and again.shards.batches_read == 0
     assert again.issued == EXPECTED
-    # Without the manifest, records are read again but their verification comes from the cache.
-    shutil.rmtree(repo / ".xcert-cache" / "published")
-    cached = publish(repo, tmp_path / "c")
-    assert cached.shards and (cached.shards.read, cached.shards.verified) == (5, 0)
-    assert cached.issued == EXPECTED
+    shutil.rmtree(repo / ".xcert-cache")
+    assert publish(repo, tmp_path / "c").issued == EXPECTED
 
 
-def test_a_removed_record_leaves_the_counts(repo: Path, tmp_path: Path) -> None:
+def test_a_removed_batch_leaves_the_counts(repo: Path, tmp_path: Path) -> None:
     _batch(repo)
-    publish(repo, tmp_path / "a")
-    (repo / "certificates" / "acme" / "ACME-2024-000006.json").unlink()
-    report = publish(repo, tmp_path / "b")
-    assert report.issued == EXPECTED[:2]
+    other = seal_into(repo, [_record(7, level="高级", issued=dt.date(2024, 10, 1))],
+                      now=t("2024-10-09T00:00:00"))
+    assert publish(repo, tmp_path / "a").issued[-1].issued == 2
+    other.unlink()
+    assert publish(repo, tmp_path / "b").issued == EXPECTED
 
 
 def test_no_records_means_no_counts(repo: Path, tmp_path: Path) -> None:

@@ -145,9 +145,17 @@ class IssuingRepo:
         return ("issue", "--repo", str(self.root), "--org", ISSUER, "--key", str(self.key),
                 str(csv_path))
 
+    @property
+    def store(self) -> Path:
+        return Path(self.env["XCERT_STORE"])
+
     def records(self) -> list[str]:
-        """Record files as every reader finds them: certificates/*/*.json, status lists aside."""
-        return sorted(p.name for p in (self.root / "certificates").glob("*/*.json"))
+        """The record files issued: in the private store, outside the repository."""
+        return sorted(p.name for p in self.store.glob("*/batches/*/records/*.json"))
+
+    def record(self, name: str) -> Path:
+        (path,) = self.store.glob(f"*/batches/*/records/{name}")
+        return path
 
 
 def issuing_repo(dest: Path) -> IssuingRepo:
@@ -170,4 +178,5 @@ def issuing_repo(dest: Path) -> IssuingRepo:
     key = dest / "private" / f"{org_key.key_id}.xcert-key"
     write_key_file(key, org_key, passphrase=PASSPHRASE, organization=ISSUER, label="test",
                    strength="min")
-    return IssuingRepo(repo, key, {"XCERT_PASSPHRASE": PASSPHRASE})
+    return IssuingRepo(repo, key, {"XCERT_PASSPHRASE": PASSPHRASE,
+                                   "XCERT_STORE": str(dest / "store")})

@@ -62,6 +62,6 @@ def test_spreadsheet_encodings_are_converted(case: str, repo: IssuingRepo, tmp_p
     (run,) = run_measured(repo.issue(_batch(case, tmp_path)), env=repo.env)
     assert (run.returncode, run.stderr) == (0, ""), run.stderr
     assert repo.records() == ["TEST-2024-000001.json", "TEST-2024-000002.json"]
-    holders = [json.loads((repo.root / "certificates" / "test-org" / name).read_text("utf-8"))
+    holders = [json.loads(repo.record(name).read_text("utf-8"))
                ["credentialSubject"]["name"] for name in repo.records()]
     assert holders == ["张三", "买买提·艾力"]

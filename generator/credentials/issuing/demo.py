@@ -12,6 +12,7 @@ a DEMO one is never touched.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -20,11 +21,19 @@ from typing import Any
 
 from generator.credentials._files import write_atomic
 from generator.credentials.formats._time import UTC, format_utc
+from generator.credentials.formats.batch import (
+    BATCHES_DIR,
+    MANIFEST_SUFFIX,
+    BatchManifest,
+    entry_line,
+)
 from generator.credentials.formats.jsontext import dump_json
 from generator.credentials.formats.proof import add_proof
-from generator.credentials.formats.record import build_record
+from generator.credentials.formats.record import build_record, parse_record
 from generator.credentials.formats.registry import KeyEntry, OrgEntry, Registry
+from generator.credentials.formats.sealing import LookupParams, b64url, master_key, seal
 from generator.credentials.formats.status import StatusList, status_entry
+from generator.credentials.issuing.holder import Card, holder_files
 from generator.credentials.issuing.keys import (
     KEY_FILE_SUFFIX,
     Signer,
@@ -32,6 +41,8 @@ from generator.credentials.issuing.keys import (
     load_signer,
     write_key_file,
 )
+from generator.credentials.issuing.sealed import issued_groups
+from generator.credentials.issuing.store import HOLDER, PUBLISHED, RECORDS, REPO, resolve_store
 from generator.credentials.paths import (
     DEMO_ORG,
     DEMO_SAMPLES,
@@ -43,6 +54,8 @@ from generator.credentials.repo import load_registry
 from generator.models import LEVEL_NAMES
 
 DEMO_KEYS_ENV = "XCERT_DEMO_KEYS"
+DEMO_STORE_ENV = "XCERT_DEMO_STORE"
+DEMO_BATCH_ID = "20240701T020000Z-00000000"
 DEMO_ORG_NAME = "DEMO 演示培训评价组织（仅供演示，非真实机构）"
 DEMO_ROOT_NAME = "DEMO 演示根密钥（仅供演示，不签真实证书）"
 # Published on purpose: demo keys sign nothing real, and every demo file says DEMO.
@@ -101,6 +114,48 @@ def demo_key_dir() -> Path:
     )
 
 
+def demo_store_dir() -> Path:
+    env = os.environ.get(DEMO_STORE_ENV)
+    return (
+        Path(env).expanduser() if env else Path.home() / ".local" / "share" / "xcert" / "demo-store"
+    )
+
+
+def _demo_batch(
+    records: dict[str, dict[str, Any]], org_key: Signer, store_root: Path, repo_root: Path
+) -> list[tuple[Path, bytes]]:
+    """The demo's records in a DEMO store outside the repository, and their sealed batch in
+    `certificates/demo/batches/` (fixed id, time and positions: the same bytes every run)."""
+    store_root = resolve_store(store_root, repo_root)
+    params = LookupParams()
+    lines: list[bytes] = []
+    placed: list[tuple[tuple[str, int, str], tuple[int, int]]] = []
+    folder = store_root / DEMO_ORG / BATCHES_DIR / DEMO_BATCH_ID
+    files: list[tuple[Path, bytes]] = []
+    for number, doc in records.items():
+        data = dump_json(doc)
+        record = parse_record(doc)
+        tag, entry = seal(master_key(record.hash, params), data)
+        lines.append(entry_line(b64url(tag), entry))
+        group = (record.certificate, int(record.issue_date[:4]), record.level)
+        placed.append((group, (1, record.status_index)))
+        files.append((folder / RECORDS / f"{number}.json", data))
+        card = Card(record.holder, record.certificate_name, record.level, record.issuer_name,
+                    record.issue_date, number, None)
+        files += [(folder / HOLDER / f"{number}{sfx}", b) for sfx, b in holder_files(card, data)]
+    entries = b"".join(sorted(lines))
+    manifest = BatchManifest(
+        DEMO_BATCH_ID, DEMO_ORG, format_utc(DEMO_ISSUED), len(records), params,
+        hashlib.sha256(entries).hexdigest(), len(entries), issued_groups(DEMO_ORG, placed),
+    )
+    signed = dump_json(manifest.signed_document(org_key))
+    for where in (folder / REPO, org_dir(repo_root, DEMO_ORG)):
+        files.append((where / BATCHES_DIR / manifest.entries_file, entries))
+        files.append((where / BATCHES_DIR / f"{DEMO_BATCH_ID}{MANIFEST_SUFFIX}", signed))
+    files.append((folder / PUBLISHED, b""))
+    return files
+
+
 def _demo_signer(key_dir: Path, key_id: str, organization: str, label: str) -> tuple[Signer, bool]:
     path = key_dir / f"{key_id}{KEY_FILE_SUFFIX}"
     if path.exists():
@@ -154,6 +209,7 @@ def ensure_demo(
     repo_root: Path,
     key_dir: Path | None = None,
     certificate: tuple[str, str, tuple[str, ...]] = DEMO_CERTIFICATE,
+    demo_store: Path | None = None,
 ) -> DemoReport:
     """Create what is missing of the demo; `certificate` is (catalogue id, name, levels)."""
     key_dir = key_dir or demo_key_dir()
@@ -192,13 +248,15 @@ def ensure_demo(
             national_id_masked=h.national_id_masked,
         )
         records[h.number] = add_proof(doc, signer=org_key, created=format_utc(DEMO_ISSUED))
-        put(
-            org_dir(repo_root, DEMO_ORG) / f"{h.number}.json", dump_json(records[h.number])
-        )
         if h.revoked:
             status = status.with_revocation(
                 index=index, date=DEMO_REVOKED.date().isoformat(), reason=h.revoked, at=DEMO_REVOKED
             )
+    for path in _demo_batch(records, org_key, demo_store or demo_store_dir(), repo_root):
+        put(*path)
+    for old in org_dir(repo_root, DEMO_ORG).glob("*.json"):
+        old.unlink()  # records of the layout before sealed batches
+        written.append(old)
     put(
         repo_status_path(repo_root, DEMO_ORG, 1),
         dump_json(status.signed_document(signer=org_key, issuer_name=DEMO_ORG_NAME)),

@@ -1,55 +1,28 @@
-"""Batch issuance: one signed record per CSV row, all rows checked before anything is written.
+"""Reading a batch CSV: every row checked before anything is issued (issuing/sealed.py issues).
 
 Columns (header row, Chinese or English names, any order):
 证书编号/number, 姓名/name, 证书/certificate (catalogue id), 等级/level (初级/中级/高级),
 发证日期/issue_date; optional 考试日期/exam_date, 考点/exam_site, 身份证号/national_id (masked
-before signing). Records are written to `certificates/<org>/<number>.json`.
-
-A batch is on disk whole or not at all. Records are signed into `certificates/<org>/.incoming-PID/`,
-which no reader of `certificates/*/*.json` sees; one rename then moves that folder to
-`certificates/.batch-<org>-PID/`, and from that instant every record of the batch is in
-`certificates/*/*.json`. The records are then moved one by one into `certificates/<org>/`, each
-in exactly one place at every moment. A process killed after the rename leaves its batch to be
-finished by the next `xcert issue`; one killed before it leaves only the staging folder, which
-the next `xcert issue` removes.
+before signing).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import re
-import shutil
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from generator.china_time import today_in_china
 from generator.credentials._catalogue import CatalogueLike
-from generator.credentials._files import write_atomic
-from generator.credentials._parallel import PARALLEL_FROM, chunks, fork_map
-from generator.credentials.formats._time import format_utc
-from generator.credentials.formats.jsontext import dump_json
-from generator.credentials.formats.proof import add_proof
 from generator.credentials.formats.record import (
     NUMBER,
-    build_record,
     mask_national_id,
     normalize_number,
 )
-from generator.credentials.formats.registry import Registry
-from generator.credentials.formats.status import (
-    LIST_LENGTH,
-    StatusList,
-    parse_status_list_id,
-    status_entry,
-)
 from generator.credentials.issuing._csv import CsvFormatError, read_rows
-from generator.credentials.issuing.errors import BatchErrors, SigningKeyError
-from generator.credentials.issuing.keys import Signer
-from generator.credentials.paths import certificates_dir, org_dir, repo_status_path
+from generator.credentials.issuing.errors import BatchErrors
 from generator.errors import LocatedError, Location
 from generator.models import LEVEL_NAMES
 
@@ -92,13 +65,6 @@ class IssueRow:
     national_id_masked: str | None
 
 
-@dataclass
-class IssueReport:
-    organization: str
-    records: list[Path] = field(default_factory=list)
-    status_lists: list[Path] = field(default_factory=list)
-
-
 def parse_date(text: str) -> dt.date:
     """`2024-06-30`, `2024/6/30`, `2024.6.30`, `2024年6月30日`, or with a zero time."""
     m = _DATE.match(text)
@@ -113,46 +79,6 @@ def parse_date(text: str) -> dt.date:
 def _invisible(text: str) -> str | None:
     """The first format character (zero-width, direction override...) in `text`, if any."""
     return next((c for c in text if unicodedata.category(c) == "Cf"), None)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _pid(folder: Path) -> int:
-    suffix = folder.name.rsplit("-", 1)[-1]
-    return int(suffix) if suffix.isdigit() else 0
-
-
-def _move_records(committed: Path, folder: Path) -> None:
-    for path in sorted(committed.glob("*.json")):
-        os.replace(path, folder / path.name)
-    committed.rmdir()
-
-
-def finish_interrupted(repo_root: Path) -> None:
-    """Finish the batches of issuing processes that died after their commit rename, and remove
-    the staging folders of those that died before it (nothing of those batches is visible)."""
-    base = certificates_dir(repo_root)
-    for committed in sorted(base.glob(".batch-*")):
-        if not _alive(_pid(committed)):
-            org = committed.name.removeprefix(".batch-").rsplit("-", 1)[0]
-            _move_records(committed, base / org)
-    for staging in base.glob("*/.incoming-*"):
-        if not _alive(_pid(staging)):
-            shutil.rmtree(staging, ignore_errors=True)
-
-
-def issued_numbers(repo_root: Path) -> set[str]:
-    """Every certificate number already issued, by any organization (record file names)."""
-    base = certificates_dir(repo_root)
-    return {p.stem for p in base.glob("*/*.json")} if base.is_dir() else set()
 
 
 def _header(cells: list[str], where: Location) -> tuple[dict[str, int], list[RowError]]:
@@ -339,134 +265,3 @@ def read_batch(
             [RowError("no rows under the header", location=Location(source, 2))], source=source
         )
     return good
-
-
-def _next_index(repo_root: Path, org: str) -> tuple[int, int]:
-    """The (list number, index) after the highest one used by the organization's records."""
-    last = (1, -1)
-    for p in org_dir(repo_root, org).glob("*.json"):
-        try:
-            st = json.loads(p.read_text(encoding="utf-8"))["credentialStatus"]
-            ids = parse_status_list_id(st["statusListCredential"])
-            if ids is not None:
-                last = max(last, (ids[1], int(st["statusListIndex"])))
-        except (OSError, ValueError, KeyError, TypeError):
-            continue  # the build reports unreadable records; here they only hold no index
-    number, index = last[0], last[1] + 1
-    return (number + 1, 0) if index >= LIST_LENGTH else (number, index)
-
-
-def _allocate(start: tuple[int, int], count: int) -> Iterable[tuple[int, int]]:
-    number, index = start
-    for _ in range(count):
-        yield number, index
-        number, index = (number + 1, 0) if index + 1 >= LIST_LENGTH else (number, index + 1)
-
-
-def issue_batch(
-    csv_path: Path,
-    *,
-    repo_root: Path,
-    org: str,
-    signer: Signer,
-    registry: Registry,
-    catalogue: CatalogueLike,
-    now: dt.datetime,
-    workers: int = 1,
-) -> IssueReport:
-    """Check every row, then sign and write one record per row (all or nothing).
-
-    With `workers` > 1, large batches are signed by that many forked processes."""
-    entry = registry.organization(org)
-    if entry is None:
-        raise SigningKeyError(f"organization {org!r} is not in the key registry")
-    key = registry.key_by_multibase(signer.public_key_multibase)
-    if key is None or key.organization != org or key.problem_at(now) is not None:
-        raise SigningKeyError(f"key {signer.key_id} is not a currently valid key of {org}")
-    finish_interrupted(repo_root)
-    rows = read_batch(
-        csv_path,
-        org=org,
-        catalogue=catalogue,
-        any_certificate=entry.demo,
-        already_issued=issued_numbers(repo_root),
-        today=today_in_china(now),
-    )
-    created = format_utc(now)
-    folder = org_dir(repo_root, org)
-    report = IssueReport(org)
-    slots = list(_allocate(_next_index(repo_root, org), len(rows)))
-    for number in sorted({n for n, _ in slots}):
-        path = repo_status_path(repo_root, org, number)
-        if not path.exists():
-            empty = StatusList.empty(org=org, number=number, updated=created)
-            write_atomic(
-                path, dump_json(empty.signed_document(signer=signer, issuer_name=entry.name))
-            )
-            report.status_lists.append(path)
-    staging = folder / f".incoming-{os.getpid()}"
-    staging.mkdir(parents=True, exist_ok=False)
-    global _BATCH
-    _BATCH = _Batch(
-        signer,
-        org,
-        entry.name,
-        created,
-        staging,
-        {cid: c.name for cid, c in catalogue.certificates.items()},
-    )
-    try:
-        jobs = chunks(list(zip(rows, slots, strict=True)), 500)
-        fork_map(
-            _sign_rows,
-            jobs,
-            workers=workers if len(rows) >= PARALLEL_FROM else 1,
-            chunksize=1,
-            min_items=2,
-        )
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    finally:
-        _BATCH = None
-    committed = certificates_dir(repo_root) / f".batch-{org}-{os.getpid()}"
-    staging.rename(committed)  # the commit: the whole batch becomes visible at once
-    _move_records(committed, folder)
-    report.records = [folder / f"{row.number}.json" for row in rows]
-    return report
-
-
-@dataclass(frozen=True)
-class _Batch:
-    signer: Signer
-    org: str
-    issuer_name: str
-    created: str
-    staging: Path
-    certificate_names: dict[str, str]
-
-
-# Set in the parent before workers fork: they inherit the signer instead of receiving it.
-_BATCH: _Batch | None = None
-
-
-def _sign_rows(jobs: Sequence[tuple[IssueRow, tuple[int, int]]]) -> None:
-    batch = _BATCH
-    assert batch is not None
-    for row, (list_number, index) in jobs:
-        doc = build_record(
-            organization=batch.org,
-            issuer_name=batch.issuer_name,
-            holder=row.name,
-            certificate=row.certificate,
-            certificate_name=batch.certificate_names[row.certificate],
-            level=row.level,
-            number=row.number,
-            issue_date=row.issue_date,
-            status=status_entry(batch.org, list_number, index),
-            exam_date=row.exam_date,
-            exam_site=row.exam_site,
-            national_id_masked=row.national_id_masked,
-        )
-        signed = add_proof(doc, signer=batch.signer, created=batch.created)
-        (batch.staging / f"{row.number}.json").write_bytes(dump_json(signed))

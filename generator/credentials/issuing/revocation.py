@@ -1,4 +1,6 @@
-"""Revoking an issued certificate: set its bit in the organization's status list and re-sign it."""
+"""Revoking an issued certificate: set its bit in the organization's status list and re-sign it.
+The record is read from the organization's private store; only the status list changes in the
+repository."""
 
 from __future__ import annotations
 
@@ -11,11 +13,11 @@ from generator.credentials.formats._time import is_date
 from generator.credentials.formats.errors import StatusListError
 from generator.credentials.formats.jsontext import JSONTextError, dump_json, parse_json
 from generator.credentials.formats.proof import ProofSigner
-from generator.credentials.formats.record import RecordFormatError, normalize_number, parse_record
+from generator.credentials.formats.record import RecordFormatError, parse_record
 from generator.credentials.formats.registry import Registry
 from generator.credentials.formats.status import parse_status_list_id, status_list_from_document
 from generator.credentials.issuing.errors import RevocationError, SigningKeyError
-from generator.credentials.paths import certificates_dir, repo_status_path
+from generator.credentials.paths import repo_status_path
 
 
 @dataclass(frozen=True)
@@ -25,17 +27,10 @@ class RevocationReport:
     index: int
 
 
-def find_record(repo_root: Path, number: str) -> Path:
-    matches = sorted(certificates_dir(repo_root).glob(f"*/{normalize_number(number)}.json"))
-    if not matches:
-        raise RevocationError(f"no issued record with number {normalize_number(number)}")
-    return matches[0]
-
-
 def revoke_certificate(
     *,
     repo_root: Path,
-    number: str,
+    record_path: Path,
     reason: str,
     date: str,
     signer: ProofSigner,
@@ -46,7 +41,7 @@ def revoke_certificate(
         raise RevocationError("a revocation needs a reason")
     if not is_date(date):
         raise RevocationError(f"not a date: {date!r} (write 2025-03-01)")
-    path = find_record(repo_root, number)
+    path = record_path  # in the organization's private store (issuing/store.py)
     try:
         record = parse_record(parse_json(path.read_bytes()))
     except (JSONTextError, RecordFormatError) as e:

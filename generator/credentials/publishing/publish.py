@@ -1,21 +1,21 @@
-"""The build step for issued records: verify everything, then publish them so that only someone
-who knows a certificate's number and holder's name can find one.
+"""The build step for issued records: verify everything, then publish the sealed batches so
+that only someone who knows a certificate's number and holder's name can find one.
 
-`publish_records` refuses a tree holding a private key, verifies the key registry, every status
-list and every record under `certificates/`, and fails listing every failing file (nothing forged
-is published). Then it writes into the site:
+`publish_records` refuses a tree holding a private key or a plaintext record (one naming its
+holder, publishing/plaintext.py), verifies the key registry, every status list and every sealed
+batch (publishing/batches.py), and fails listing every failing file: nothing forged is
+published, and the build reads no plaintext record and derives no key. Then it writes into the
+site:
 
-- `r/<shard>.json` and `r/index.json`: the records, sealed into shards (lookup.py, shards.py);
+- `r/<shard>.json` and `r/index.json`: the batches' sealed entries, merged into shards by tag;
   one look-up fetches one shard of about 34-68 KB;
 - `keys/registry.json`, `status/<org>/<n>.json`, `status/index.json`;
 - `verify/catalogue.json`: certificate id → name, organization, standard, for the verify page;
 - `verify/demo/`: the demo's sample files, when the registry is the DEMO one.
 
-Between builds it keeps `.xcert-cache/` (git-ignored): the verification and key caches and the
-manifest of what was published, so a build reads, verifies and rewrites only what changed. When
-the site's address is known (argument, or `site_url` in mkdocs.yml), the QR code of each new
-record's verify link is written to `.xcert-cache/qr/<org>/<number>.svg` for printing; QR images
-are not published (a file per record would list the records to anyone who can guess a name).
+Batches are read from `certificates/` and from the folders given (`$XCERT_BATCHES`), laid out the
+same way, for batches kept outside git (docs/scale.md). The counts of issued certificates come
+from the batches' signed counts; revocations from the status lists.
 """
 
 from __future__ import annotations
@@ -31,10 +31,9 @@ import yaml
 from generator.credentials._catalogue import CatalogueLike
 from generator.credentials._catalogue import load as load_catalogue
 from generator.credentials._files import write_atomic
-from generator.credentials.formats._time import now_utc
 from generator.credentials.formats.errors import StatusListError
 from generator.credentials.formats.jsontext import JSONTextError, dump_json, parse_json
-from generator.credentials.formats.lookup import LookupParams
+from generator.credentials.formats.sealing import LookupParams
 from generator.credentials.formats.status import status_list_from_document
 from generator.credentials.formats.verify import Trust
 from generator.credentials.issuing.errors import PrivateKeyInTreeError
@@ -52,11 +51,8 @@ from generator.credentials.paths import (
     default_cache_dir,
     site_status_path,
 )
-from generator.credentials.publishing.shards import (
-    ShardReport,
-    key_files_beside_records,
-    publish_shards,
-)
+from generator.credentials.publishing.batches import BatchReport, BatchSource, publish_batches
+from generator.credentials.publishing.plaintext import refuse_plaintext_records
 from generator.credentials.repo import load_registry
 from generator.models import IssuedCount
 
@@ -70,7 +66,7 @@ class PublishReport:
     qr_codes: int
     demo: bool
     fingerprint: str | None
-    shards: ShardReport | None = None  # what was read, verified, derived and rewritten
+    shards: BatchReport | None = None  # what was read, checked and rewritten
 
     @property
     def issued(self) -> tuple[IssuedCount, ...]:
@@ -79,13 +75,28 @@ class PublishReport:
 
 
 def configured_site_url(repo_root: Path) -> str | None:
-    """`site_url` from mkdocs.yml, which QR codes need to hold an absolute link."""
+    """`site_url` from mkdocs.yml: the holders' QR codes and verify links need it."""
     try:
         config = yaml.safe_load((repo_root / "mkdocs.yml").read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
         return None
     url = config.get("site_url") if isinstance(config, dict) else None
     return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
+
+
+BATCHES_ENV = "XCERT_BATCHES"
+
+
+def batch_sources(repo_root: Path, extra: tuple[Path, ...] | None) -> list[BatchSource]:
+    """Where sealed batches are read: `certificates/` of the repository, and the folders given
+    (else `$XCERT_BATCHES`, folders separated by the path separator), laid out the same way:
+    a mirror of object storage when batches have left git (docs/scale.md)."""
+    folders = extra if extra is not None else tuple(
+        Path(p) for p in os.environ.get(BATCHES_ENV, "").split(os.pathsep) if p
+    )
+    sources = [BatchSource(certificates_dir(repo_root), "certificates")]
+    sources += [BatchSource(f, str(f)) for f in folders]
+    return sources
 
 
 def publish_records(
@@ -98,18 +109,14 @@ def publish_records(
     workers: int | None = None,
     cache_dir: Path | None = None,
     params: LookupParams | None = None,
+    batches: tuple[Path, ...] | None = None,
 ) -> PublishReport:
     """Verify the registry, every status list and record; publish them, or fail listing all."""
     cache_dir = cache_dir if cache_dir is not None else default_cache_dir(repo_root)
-    certificates = certificates_dir(repo_root)
-    keys = find_private_key_files(repo_root, exclude=(site_dir, cache_dir, certificates))
-    if (repo_root / REGISTRY_FILE).exists():
-        # Record files are looked at as they are read (shards.key_files_beside_records).
-        keys += key_files_beside_records(repo_root, skip=frozenset({DEMO_ORG}))
-    elif certificates.is_dir():
-        keys += find_private_key_files(certificates)  # no record will be read
+    keys = find_private_key_files(repo_root, exclude=(site_dir, cache_dir))
     if keys:
         raise PrivateKeyInTreeError([str(p.relative_to(repo_root)) for p in keys])
+    refuse_plaintext_records(repo_root, exclude=(site_dir, cache_dir))
     workers = workers if workers is not None else (os.cpu_count() or 1)
     site_url = site_url or configured_site_url(repo_root)
     cat = catalogue if catalogue is not None else load_catalogue(repo_root)
@@ -133,15 +140,13 @@ def publish_records(
         lists.append((path, status))
 
     out = site_dir / SITE_RECORDS
-    shards = publish_shards(
-        repo_root=repo_root,
+    shards = publish_batches(
+        sources=batch_sources(repo_root, batches),
         records_dir=out,
         trust=trust,
-        now=now or now_utc(),
-        workers=workers,
         params=params or LookupParams(),
         cache_dir=cache_dir,
-        site_url=site_url,
+        workers=workers,
         skip_orgs=frozenset() if registry.demo else frozenset({DEMO_ORG}),
         failures=failures,
     )
@@ -155,9 +160,9 @@ def publish_records(
     return PublishReport(
         records=shards.records,
         revoked=shards.revoked,
-        not_yet_valid=shards.not_yet_valid,
+        not_yet_valid=0,
         status_lists=len(lists),
-        qr_codes=shards.qr_codes,
+        qr_codes=0,
         demo=registry.demo,
         fingerprint=registry.fingerprint,
         shards=shards,

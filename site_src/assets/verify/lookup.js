@@ -1,21 +1,23 @@
-// Finding a record by its hash (number + name), as generator/credentials/formats/lookup.py publishes it:
-// the hash's first bits name the shard r/<shard>.json; PBKDF2-SHA256 of the hash (slow on purpose,
+// Finding a record by its hash (number + name), as generator/credentials/formats/sealing.py seals
+// it and publishing/batches.py publishes it: PBKDF2-SHA256 of the hash (slow on purpose,
 // parameters from r/index.json) gives a master key; HKDF-SHA256 of it gives the entry's tag and
-// its AES-256-GCM key; the entry holds the nonce and the sealed, raw-DEFLATE-compressed record.
-// The shard is fetched while the key is derived: one fetch per look-up.
+// its AES-256-GCM key; the tag's first bits name the shard r/<shard>.json (so the build places an
+// entry without knowing its hash); the entry holds the nonce and the sealed, raw-DEFLATE-
+// compressed record. One fetch per look-up, once the key is derived.
 
 const subtle = globalThis.crypto?.subtle;
 const utf8 = new TextEncoder();
 const TAG_INFO = utf8.encode('xcert-lookup-v2 tag');
 const KEY_INFO = utf8.encode('xcert-lookup-v2 key');
 const NONCE_BYTES = 12;
-export const LAYOUT_VERSION = 2;
+export const LAYOUT_VERSION = 3;
 
 export class LookupError extends Error {}
 
-/** The shard file of a record hash: its first `bits` bits in hex, ceil(bits / 4) digits. */
-export function shardName(hash, bits) {
-  const index = bits === 0 ? 0 : parseInt(hash.slice(0, 8), 16) >>> (32 - bits);
+/** The shard file of a tag (bytes): its first `bits` bits in hex, ceil(bits / 4) digits. */
+export function shardName(tag, bits) {
+  const head = ((tag[0] << 24) | (tag[1] << 16) | (tag[2] << 8) | tag[3]) >>> 0;
+  const index = bits === 0 ? 0 : head >>> (32 - bits);
   return index.toString(16).padStart(Math.max(1, Math.ceil(bits / 4)), '0');
 }
 
@@ -76,11 +78,10 @@ export async function findRecord(hash, layout, fetchShard) {
   if (!subtle || typeof DecompressionStream === 'undefined') {
     throw new LookupError('此浏览器（或非 HTTPS 打开的页面）不提供按编号和姓名查询所需的加密功能；请用新版浏览器通过 HTTPS 打开本页，或上传记录文件核验。');
   }
-  const [shard, master] = await Promise.all([
-    fetchShard(`r/${shardName(hash, layout.shardBits)}.json`),
-    masterKey(hash, layout.kdf),
-  ]);
-  const tag = b64url(await hkdf(master, TAG_INFO, 128));
+  const master = await masterKey(hash, layout.kdf);
+  const tagBytes = await hkdf(master, TAG_INFO, 128);
+  const shard = await fetchShard(`r/${shardName(tagBytes, layout.shardBits)}.json`);
+  const tag = b64url(tagBytes);
   if (!shard || !Object.hasOwn(shard, tag)) return null;
   const key = await subtle.importKey('raw', await hkdf(master, KEY_INFO, 256), 'AES-GCM', false, ['decrypt']);
   const sealed = fromB64url(shard[tag]);

@@ -1,0 +1,481 @@
+"""Issuing a batch: CSV → signed records in the private store + a sealed, signed batch for the
+repository. The slow look-up key of every record is derived here, once, on all cores.
+
+1. Every row is checked first (issue.read_batch); one bad row and nothing is written.
+2. Status-list positions are drawn at random among the organization's free ones (the store's
+   batches say which are taken), so neither the list nor the batch shows the order of issue.
+3. Forked workers sign each record, write it to the store's staging folder, derive its look-up
+   key (the slow KDF) and seal it; a progress bar counts the records.
+4. The entries, sorted by tag, and the signed manifest are written to the staging folder; one
+   rename commits the batch to the store; its repository files are then copied into
+   `certificates/<org>/` (store.publish_to_repo). See store.py for what a killed run leaves.
+
+Running the same CSV again after a completed (or committed) run issues nothing new: it finishes
+the copy into the repository if need be and says which batch holds the rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import shutil
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from generator.credentials._catalogue import CatalogueLike
+from generator.credentials._files import write_atomic
+from generator.credentials._parallel import batched, fork_imap
+from generator.credentials.formats._time import format_utc
+from generator.credentials.formats.batch import (
+    BATCHES_DIR,
+    ENTRIES_SUFFIX,
+    MANIFEST_SUFFIX,
+    BatchManifest,
+    IssuedGroup,
+    write_entries,
+)
+from generator.credentials.formats.errors import StatusListError
+from generator.credentials.formats.jsontext import JSONTextError, dump_json, parse_json
+from generator.credentials.formats.proof import (
+    ProofFormatError,
+    add_proof,
+    parse_proof,
+    signature_matches,
+)
+from generator.credentials.formats.proof import ProofSigner as Signer
+from generator.credentials.formats.record import (
+    CertificateRecord,
+    RecordFormatError,
+    build_record,
+    parse_record,
+)
+from generator.credentials.formats.registry import Registry
+from generator.credentials.formats.sealing import LookupParams, b64url, master_key, seal
+from generator.credentials.formats.status import (
+    LIST_LENGTH,
+    StatusList,
+    decode_bits,
+    parse_status_list_id,
+    status_entry,
+    status_list_id,
+)
+from generator.credentials.issuing.errors import SigningKeyError
+from generator.credentials.issuing.holder import Card, holder_files, verify_link
+from generator.credentials.issuing.issue import CHINA, IssueRow, read_batch
+from generator.credentials.issuing.store import (
+    HOLDER,
+    RECORDS,
+    REPO,
+    SOURCE,
+    Store,
+    StoredBatch,
+    file_digest,
+    publish_to_repo,
+)
+from generator.credentials.paths import org_dir, repo_status_path
+
+CHUNK = 16  # records per task: at 70 ms of KDF each, a task is about a second of work
+
+
+@dataclass
+class SealReport:
+    organization: str
+    batch: StoredBatch
+    records: int
+    manifest: Path  # in the repository
+    status_lists: list[Path] = field(default_factory=list)
+    already: bool = False  # the CSV had been issued before: nothing new was made
+    recovered: list[StoredBatch] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Job:
+    signer: Signer
+    org: str
+    issuer_name: str
+    created: str
+    staging: Path
+    certificate_names: dict[str, str]
+    params: LookupParams
+    site_url: str | None
+    png: bool
+
+
+# Set in the parent before the workers fork: they inherit the signer instead of receiving it.
+_JOB: _Job | None = None
+
+Slot = tuple[int, int]  # (status list number, index)
+Sealed = tuple[str, bytes, tuple[str, int, str], Slot]  # tag (base64url), entry, group, slot
+# A CSV row with its status position, to sign; or a signed record file, to move into the store.
+Item = tuple[IssueRow, Slot] | Path
+
+
+def used_positions(store: Store, org: str, repo_root: Path) -> dict[int, set[int]]:
+    """Status positions taken: by the organization's batches in the store, and any position
+    already set in its status lists in the repository (a record issued there would be born
+    revoked)."""
+    used: dict[int, set[int]] = {}
+    for batch in store.batches(org):
+        for group in batch.manifest().groups:
+            for list_id, indexes in group.status:
+                ids = parse_status_list_id(list_id)
+                if ids is not None:
+                    used.setdefault(ids[1], set()).update(indexes)
+    for path in repo_status_path(repo_root, org, 1).parent.glob("*.json"):
+        try:
+            doc = parse_json(path.read_bytes())
+            bits = decode_bits(doc["credentialSubject"]["encodedList"])
+        except (JSONTextError, StatusListError, KeyError, TypeError, ValueError):
+            continue  # the build reports a broken list
+        if path.stem.isdigit():
+            taken = used.setdefault(int(path.stem), set())
+            for at, byte in enumerate(bits):
+                if byte:
+                    taken.update(at * 8 + k for k in range(8) if byte & (0x80 >> k))
+    return used
+
+
+def allocate(used: dict[int, set[int]], count: int) -> list[Slot]:
+    """`count` free positions drawn at random, filling list 1, then 2, ...; each list is
+    drawn from as a whole, so an index says nothing about when it was issued."""
+    rng = secrets.SystemRandom()
+    slots: list[Slot] = []
+    number = 1
+    while len(slots) < count:
+        taken = used.get(number, set())
+        free = LIST_LENGTH - len(taken)
+        want = min(free, count - len(slots))
+        if want > 0:
+            picked: set[int] = set()
+            while len(picked) < want:
+                if want > free // 2:  # dense: draw from the explicit free list
+                    pool = [i for i in range(LIST_LENGTH) if i not in taken]
+                    picked = set(rng.sample(pool, want))
+                    break
+                i = rng.randrange(LIST_LENGTH)
+                if i not in taken:
+                    picked.add(i)
+            slots += [(number, i) for i in picked]
+        number += 1
+    rng.shuffle(slots)
+    return slots
+
+
+def _sign_row(job: _Job, row: IssueRow, slot: Slot) -> tuple[bytes, CertificateRecord]:
+    doc = build_record(
+        organization=job.org,
+        issuer_name=job.issuer_name,
+        holder=row.name,
+        certificate=row.certificate,
+        certificate_name=job.certificate_names[row.certificate],
+        level=row.level,
+        number=row.number,
+        issue_date=row.issue_date,
+        status=status_entry(job.org, *slot),
+        exam_date=row.exam_date,
+        exam_site=row.exam_site,
+        national_id_masked=row.national_id_masked,
+    )
+    data = dump_json(add_proof(doc, signer=job.signer, created=job.created))
+    return data, parse_record(parse_json(data))
+
+
+def _seal_items(items: Sequence[Item]) -> list[Sealed]:
+    """Per item (a CSV row and its status position to sign, or a signed record's bytes to
+    move into the store): the record and the holder's files into the staging folder, and the
+    sealed entry (the slow key derivation is here)."""
+    job = _JOB
+    assert job is not None
+    out: list[Sealed] = []
+    for item in items:
+        if isinstance(item, Path):
+            data, record = item.read_bytes(), _signed_record(item, job.org)
+        else:
+            data, record = _sign_row(job, *item)
+        (job.staging / RECORDS / f"{record.number}.json").write_bytes(data)
+        h = record.hash
+        card = Card(
+            holder=record.holder,
+            certificate=record.certificate_name,
+            level=record.level,
+            organization=record.issuer_name,
+            issue_date=_chinese_date(record.issue_date),
+            number=record.number,
+            link=verify_link(h, site_url=job.site_url) if job.site_url else None,
+        )
+        for suffix, content in holder_files(card, data, png=job.png):
+            (job.staging / HOLDER / f"{record.number}{suffix}").write_bytes(content)
+        tag, entry = seal(master_key(h, job.params), data)
+        ids = parse_status_list_id(record.status_list)
+        assert ids is not None  # parse_record checked it
+        group = (record.certificate, int(record.issue_date[:4]), record.level)
+        out.append((b64url(tag), entry, group, (ids[1], record.status_index)))
+    return out
+
+
+def _signed_record(path: Path, org: str) -> CertificateRecord:
+    """A plaintext record to move into the store: it must be `org`'s and its proof must hold."""
+    try:
+        doc = parse_json(path.read_bytes())
+        record = parse_record(doc)
+        intact = signature_matches(parse_proof(doc))
+    except (JSONTextError, RecordFormatError, ProofFormatError) as e:
+        raise SealError(f"{path}: not a readable record: {e}") from e
+    if record.organization != org:
+        raise SealError(f"{path}: a record of {record.organization}, not of {org}")
+    if not intact:
+        raise SealError(f"{path}: the signature does not match (altered)")
+    return record
+
+
+def _chinese_date(iso: str) -> str:
+    y, m, d = (int(p) for p in iso.split("-"))
+    return f"{y}年{m}月{d}日"
+
+
+def issued_groups(org: str, placed: list[tuple[tuple[str, int, str], Slot]]) -> tuple[IssuedGroup, ...]:
+    tally: dict[tuple[str, int, str], dict[int, list[int]]] = {}
+    for group, (number, index) in placed:
+        tally.setdefault(group, {}).setdefault(number, []).append(index)
+    return tuple(
+        IssuedGroup(
+            certificate=cert,
+            year=year,
+            level=level,
+            records=sum(len(ix) for ix in lists.values()),
+            status=tuple(
+                (status_list_id(org, n), tuple(sorted(ix))) for n, ix in sorted(lists.items())
+            ),
+        )
+        for (cert, year, level), lists in sorted(tally.items())
+    )
+
+
+def issue_sealed(
+    csv_path: Path,
+    *,
+    repo_root: Path,
+    store: Store,
+    org: str,
+    signer: Signer,
+    registry: Registry,
+    catalogue: CatalogueLike,
+    now: dt.datetime,
+    params: LookupParams | None = None,
+    workers: int = 1,
+    site_url: str | None = None,
+    progress: bool = False,
+    png: bool = True,
+) -> SealReport:
+    """Check every row, then issue the batch into the store and the repository (all or
+    nothing; see the module's docstring)."""
+    params = params or LookupParams()
+    entry = registry.organization(org)
+    if entry is None:
+        raise SigningKeyError(f"organization {org!r} is not in the key registry")
+    key = registry.key_by_multibase(signer.public_key_multibase)
+    if key is None or key.organization != org or key.problem_at(now) is not None:
+        raise SigningKeyError(f"key {signer.key_id} is not a currently valid key of {org}")
+    recovered = store.recover(repo_root)
+    digest = file_digest(csv_path)
+    done = store.find_by_source(org, digest)
+    if done is not None:
+        return SealReport(
+            org, done, done.manifest().records, _repo_manifest(repo_root, done),
+            already=True, recovered=recovered,
+        )
+    rows = read_batch(
+        csv_path,
+        org=org,
+        catalogue=catalogue,
+        any_certificate=entry.demo,
+        already_issued=store.issued_numbers(),
+        today=now.astimezone(CHINA).date(),
+    )
+    slots = allocate(used_positions(store, org, repo_root), len(rows))
+    batch, count, new_lists = _make_batch(
+        _Batch(store, repo_root, org, entry.name, signer, now, params, digest),
+        list(zip(rows, slots, strict=True)),
+        {n for n, _ in slots},
+        certificate_names={cid: c.name for cid, c in catalogue.certificates.items()},
+        workers=workers, progress=progress, site_url=site_url, png=png,
+    )
+    return SealReport(
+        org, batch, count, _repo_manifest(repo_root, batch), new_lists, recovered=recovered
+    )
+
+
+@dataclass(frozen=True)
+class _Batch:
+    store: Store
+    repo_root: Path
+    org: str
+    org_name: str
+    signer: Signer
+    now: dt.datetime
+    params: LookupParams
+    source_digest: str
+
+
+def _make_batch(
+    b: _Batch,
+    items: list[Item],
+    list_numbers: set[int],
+    *,
+    certificate_names: dict[str, str],
+    workers: int,
+    progress: bool,
+    site_url: str | None,
+    png: bool,
+) -> tuple[StoredBatch, int, list[Path]]:
+    """Seal `items` into a new batch: staged in the store, committed by one rename, then
+    copied into the repository. A failure or interruption before the rename leaves nothing."""
+    created = format_utc(b.now)
+    batch_id = f"{b.now.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"
+    staging = b.store.staging(b.org)
+    try:
+        new_lists = _new_status_lists(
+            b.repo_root, staging, list_numbers, b.org, b.org_name, b.signer, created
+        )
+        job = _Job(
+            b.signer, b.org, b.org_name, created, staging, certificate_names, b.params,
+            site_url, png,
+        )
+        sealed, placed = _seal_all(job, items, workers=workers, progress=progress)
+        sealed.sort(key=lambda te: te[0])
+        batches = staging / REPO / BATCHES_DIR
+        batches.mkdir(parents=True, exist_ok=True)
+        sha, size, count = write_entries(batches / (batch_id + ENTRIES_SUFFIX), sealed)
+        del sealed
+        manifest = BatchManifest(
+            batch_id, b.org, created, count, b.params, sha, size, issued_groups(b.org, placed)
+        )
+        (batches / (batch_id + MANIFEST_SUFFIX)).write_bytes(
+            dump_json(manifest.signed_document(b.signer))
+        )
+        (staging / SOURCE).write_text(b.source_digest + "\n", encoding="ascii")
+        batch = b.store.commit(staging, b.org, batch_id)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    publish_to_repo(batch, b.repo_root)
+    return batch, count, new_lists
+
+
+def _new_status_lists(
+    repo_root: Path, staging: Path, numbers: set[int], org: str, name: str, signer: Signer,
+    created: str,
+) -> list[Path]:
+    """Empty signed status lists for the list numbers the batch uses first."""
+    made = []
+    for number in sorted(numbers):
+        if not repo_status_path(repo_root, org, number).exists():
+            empty = StatusList.empty(org=org, number=number, updated=created)
+            doc = empty.signed_document(signer=signer, issuer_name=name)
+            write_atomic(staging / REPO / "status" / f"{number}.json", dump_json(doc))
+            made.append(repo_status_path(repo_root, org, number))
+    return made
+
+
+def _seal_all(
+    job: _Job, items: list[Item], *, workers: int, progress: bool
+) -> tuple[list[tuple[str, bytes]], list[tuple[tuple[str, int, str], Slot]]]:
+    """Sign, derive and seal every item over `workers` forked processes, with a progress bar."""
+    global _JOB
+    _JOB = job
+    sealed: list[tuple[str, bytes]] = []
+    placed: list[tuple[tuple[str, int, str], Slot]] = []
+    try:
+        bar = tqdm(
+            total=len(items), unit="record", desc=f"issuing {job.org}", disable=not progress,
+            file=sys.stderr, dynamic_ncols=True,
+        )
+        with bar:
+            for results in fork_imap(
+                _seal_items, batched(items, CHUNK), workers=workers if len(items) > CHUNK else 1,
+                window=4 * max(1, workers),
+            ):
+                for tag, entry_bytes, group, slot in results:
+                    sealed.append((tag, entry_bytes))
+                    placed.append((group, slot))
+                bar.update(len(results))
+    finally:
+        _JOB = None
+    return sealed, placed
+
+
+def _repo_manifest(repo_root: Path, batch: StoredBatch) -> Path:
+    return (
+        repo_root / "certificates" / batch.org / BATCHES_DIR / (batch.batch_id + MANIFEST_SUFFIX)
+    )
+
+
+class SealError(SigningKeyError):
+    """A plaintext record that cannot be moved into the store as it is."""
+
+
+MIGRATE_BATCH = 100_000  # records per batch when moving a folder (bounded memory)
+
+
+@dataclass
+class MigrationReport:
+    organization: str
+    batches: list[StoredBatch] = field(default_factory=list)
+    records: int = 0
+    removed: list[Path] = field(default_factory=list)
+
+
+def seal_folder(
+    *,
+    repo_root: Path,
+    store: Store,
+    org: str,
+    signer: Signer,
+    registry: Registry,
+    now: dt.datetime,
+    params: LookupParams | None = None,
+    workers: int = 1,
+    site_url: str | None = None,
+    progress: bool = False,
+    png: bool = True,
+) -> MigrationReport:
+    """Move the plaintext records of `certificates/<org>/` (the layout before sealed batches)
+    into the store as sealed batches, then delete them from the tree. Safe to run again: records
+    already in the store with the same bytes are only deleted."""
+    params = params or LookupParams()
+    entry = registry.organization(org)
+    key = registry.key_by_multibase(signer.public_key_multibase)
+    if entry is None or key is None or key.organization != org or key.problem_at(now):
+        raise SigningKeyError(f"key {signer.key_id} is not a currently valid key of {org}")
+    store.recover(repo_root)
+    report = MigrationReport(org)
+    stored = {n: b for b in store.batches() for n in b.numbers()}
+    todo: list[Path] = []
+    for path in sorted(org_dir(repo_root, org).glob("*.json")):
+        batch = stored.get(path.stem)
+        if batch is None:
+            todo.append(path)
+        elif batch.record_path(path.stem).read_bytes() == path.read_bytes():
+            path.unlink()
+            report.removed.append(path)
+        else:
+            raise SealError(f"{path}: the store holds another record with this number")
+    for part in range(0, len(todo), MIGRATE_BATCH):
+        files = todo[part : part + MIGRATE_BATCH]
+        digest = hashlib.sha256("\n".join(file_digest(p) for p in files).encode()).hexdigest()
+        batch, count, _ = _make_batch(
+            _Batch(store, repo_root, org, entry.name, signer, now, params, digest),
+            list(files), set(), certificate_names={}, workers=workers, progress=progress,
+            site_url=site_url, png=png,
+        )
+        report.batches.append(batch)
+        report.records += count
+        for path in files:
+            path.unlink()
+            report.removed.append(path)
+    return report
