@@ -4,13 +4,14 @@
                                            [--site DIR] [--work DIR]
 
 1. Raw PyNaCl signing rate: Ed25519 signatures of 64-byte messages per second, one process.
-2. Issuance: `issue_batch` on a CSV of --records rows (checks, JCS, proofs, files), records per
+2. Issuance: `issue_sealed` on a CSV of --records rows (checks, JCS, proofs, the store's files,
+   the sealed batch; the look-up KDF at 1 iteration and no PNG images, so that the figure is the
+   signing pipeline's: benchmarks/scale_bench.py measures issuance at the real KDF), records per
    second, and as a share of (1) (target ≥ 50%). The same for the signing stage alone
    (build the record + JCS + sign, no CSV and no files).
-3. Build-time verification of every record (`verification_result` against the registry and the
-   status list), one process and --workers processes.
-4. Publishing (`publish_records`): verification + hash-path copies, without QR codes, with QR
-   codes made anew (cold cache), and with QR codes from the cache of the previous build.
+3. Verification of every issued record (`verification_result` against the registry and the
+   status list), one process: what `xcert verify` and the verify page do per record.
+4. Publishing (`publish_records`) of the sealed batch: from an empty cache, and again.
 5. The verify page in Chromium: file chosen → verdict shown, median and 95th percentile over
    --browser-runs (target < 100 ms), with WebCrypto and with the noble fallback. Uses --site (a
    built site) when given, else a bare page holding the verify page's HTML.
@@ -43,10 +44,12 @@ from generator.credentials.formats.jsontext import dump_json  # noqa: E402
 from generator.credentials.formats.proof import add_proof  # noqa: E402
 from generator.credentials.formats.record import build_record  # noqa: E402
 from generator.credentials.formats.registry import KeyEntry, OrgEntry, Registry  # noqa: E402
+from generator.credentials.formats.sealing import LookupParams  # noqa: E402
 from generator.credentials.formats.status import status_entry  # noqa: E402
 from generator.credentials.formats.verify import verification_result  # noqa: E402
-from generator.credentials.issuing.issue import issue_batch  # noqa: E402
 from generator.credentials.issuing.keys import Signer  # noqa: E402
+from generator.credentials.issuing.sealed import issue_sealed  # noqa: E402
+from generator.credentials.issuing.store import Store  # noqa: E402
 from generator.credentials.publishing.publish import publish_records  # noqa: E402
 from generator.credentials.repo import repo_trust  # noqa: E402
 
@@ -155,10 +158,14 @@ def timed(fn):  # type: ignore[no-untyped-def]
     return value, time.perf_counter() - start
 
 
+def store_records(repo: Path) -> list[Path]:
+    return sorted((repo.parent / "store").glob("*/batches/*/records/*.json"))
+
+
 def verify_all(repo: Path) -> int:
     trust = repo_trust(repo)
     ok = 0
-    for p in (repo / "certificates").glob("*/*.json"):
+    for p in store_records(repo):
         ok += verification_result(p.read_bytes(), trust=trust, now=NOW).ok
     return ok
 
@@ -192,7 +199,7 @@ def browser_figures(site: Path | None, repo: Path, runs: int, work: Path) -> dic
         repo / "certificates" / "bench" / "status" / "1.json", site / "status" / "bench" / "1.json"
     )
     (site / "status" / "index.json").write_text('{"statusLists": ["status/bench/1.json"]}')
-    record = next((repo / "certificates" / "bench").glob("*.json"))
+    record = store_records(repo)[0]
     handler = functools.partial(_Quiet, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -258,9 +265,12 @@ def main() -> None:
         for workers, label in ((1, "1 process"), (args.workers, f"{args.workers} workers")):
             target = repo if workers == args.workers else setup_repo(work / "one", signer, root)
             report, secs = timed(
-                lambda t=target, w=workers: issue_batch(
+                lambda t=target, w=workers: issue_sealed(
                     batch,
                     repo_root=t,
+                    store=Store(t.parent / "store"),
+                    params=LookupParams(iterations=1),
+                    png=False,
                     org="bench",
                     signer=signer,
                     registry=registry,
@@ -269,35 +279,31 @@ def main() -> None:
                     workers=w,
                 )
             )
-            rate = len(report.records) / secs
+            rate = report.records / secs
             print(
                 f"issuance, {label:11} (CSV→files): {rate:8,.0f} records/s  "
                 f"= {rate / raw:5.1%} of raw"
-                f"   ({len(report.records):,} in {secs:.1f} s; target ≥ 50%)"
+                f"   ({report.records:,} in {secs:.1f} s; target ≥ 50%)"
             )
         ok, secs = timed(lambda: verify_all(repo))
         print(
             f"verification, 1 process:            {ok / secs:10,.0f} records/s   "
             f"({ok:,} in {secs:.1f} s)"
         )
-        os.environ["XDG_CACHE_HOME"] = str(work / "cache")  # a cold QR cache, then a warm one
-        qr = "https://xcert.example.org/"
-        for label, url in (("no QR", None), ("QR cold", qr), ("QR warm", qr)):
-            out = work / f"site-{label.replace(' ', '-')}"
+        for label in ("cold", "again"):
             rep, secs = timed(
-                lambda o=out, u=url: publish_records(
+                lambda: publish_records(
                     repo_root=repo,
-                    site_dir=o,
+                    site_dir=work / "site",
                     catalogue=Catalogue(),
                     workers=args.workers,
                     now=NOW,
-                    site_url=u,
+                    params=LookupParams(iterations=1),
                 )
             )
             print(
-                f"publish {label:7}, {args.workers} workers:       "
-                f"{rep.records / secs:10,.0f} records/s"
-                f"   ({rep.records:,} in {secs:.1f} s, {rep.qr_codes:,} QR codes)"
+                f"publish {label:5}, {args.workers} workers:         "
+                f"{rep.records / secs:10,.0f} records/s   ({rep.records:,} in {secs:.1f} s)"
             )
         figures = browser_figures(args.site, repo, args.browser_runs, work)
         for engine, times in figures.items():

@@ -21,7 +21,6 @@ BENCHMARKS = REPO / "benchmarks"
 TINY: dict[str, tuple[list[str], str]] = {
     "build_bench.py": (["--tiny"], "Full site by file type"),
     "credentials_bench.py": (["--records", "12", "--browser-runs", "2"], "verify page, file"),
-    "issued_counts_bench.py": (["--records", "500", "--runs", "1"], "with 1,974 counts"),
     "renderer_bench.py": (["--certificates", "12", "--organizations", "4", "--notices", "8",
                            "--standards", "2", "--runs", "1"], "load average at the end"),
     "scale_bench.py": (["--records", "60", "--kdf-iterations", "1000", "--kdf-sample", "2",

@@ -32,7 +32,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     parser.add_argument("--org", required=True, help="the issuing organization's id")
     parser.add_argument(
-        "--no-png", action="store_true", help="skip the holders' baked PNG images (SVG only)"
+        "--png",
+        action="store_true",
+        help="also write each holder's baked PNG certificate (about 40 ms of CPU a record; "
+        "the baked SVG is always written)",
     )
     add_key_option(parser)
     add_store_option(parser)
@@ -56,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         workers=os.cpu_count() or 1,
         site_url=configured_site_url(args.repo),
         progress=sys.stderr.isatty(),
-        png=not args.no_png,
+        png=args.png,
     )
     for batch in report.recovered:
         print(f"finished batch {batch.batch_id} of an interrupted run")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from _scenarios import A2, A3, catalogue, t
 
+from generator.credentials.formats.sealing import LookupParams
 from generator.credentials.formats.verify import verification_result
 from generator.credentials.issuing.errors import BatchErrors, SigningKeyError
-from generator.credentials.formats.sealing import LookupParams
 from generator.credentials.issuing.sealed import issue_sealed
 from generator.credentials.issuing.store import Store
 from generator.credentials.repo import load_registry, repo_trust

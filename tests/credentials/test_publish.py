@@ -282,7 +282,7 @@ def test_the_demo_is_deterministic_and_publishes(tmp_path: Path) -> None:
     report = publish(repo, site, params=LookupParams())
     assert (report.records, report.revoked, report.demo) == (3, 1, True)
     assert sorted(p.name for p in (site / "verify" / "demo").iterdir()) == [
-        "altered.json", "index.json", "revoked.json", "valid.json",
+        "altered.json", "index.json", "revoked.json", "valid.json", "valid.png", "valid.svg",
     ]
     assert find_record(site, number="DEMO-2024-000002", name="李四") is not None
 

@@ -73,7 +73,8 @@ def test_the_same_batch_issued_again_issues_nothing_new(
     repo, env = scratch
     setup_org(repo, env)
     batch = write_batch(tmp_path / "batch.csv", "中级", "高级")
-    assert xcert("issue", "--org", "miit-etc", str(batch), cwd=repo, env=env).returncode == 0
+    assert xcert("issue", "--org", "miit-etc", "--png", str(batch), cwd=repo,
+                 env=env).returncode == 0
     before = sorted(p.name for p in (repo / "certificates" / "miit-etc" / "batches").iterdir())
     r = xcert("issue", "--org", "miit-etc", str(batch), cwd=repo, env=env)
     assert r.returncode == 0 and "issued before as batch" in r.stdout
@@ -118,7 +119,7 @@ def test_a_killed_issuance_leaves_everything_as_before_or_complete(
         batch.write_text("证书编号,姓名,证书,等级,发证日期\n" + rows, encoding="utf-8")
         before = _state(repo, store)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "generator", "issue", "--org", "miit-etc", "--no-png",
+            [sys.executable, "-m", "generator", "issue", "--org", "miit-etc",
              str(batch)], cwd=repo, env=full, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, start_new_session=True,
         )
@@ -133,7 +134,7 @@ def test_a_killed_issuance_leaves_everything_as_before_or_complete(
         grew = (len(after[0]) - len(before[0]), len(after[1]) - len(before[1]))
         assert grew in {(0, 0), (0, 1), (1, 1)}, grew  # the store commits first
         seen_states.add(grew)
-        r = xcert("issue", "--org", "miit-etc", "--no-png", str(batch), cwd=repo, env=env)
+        r = xcert("issue", "--org", "miit-etc", str(batch), cwd=repo, env=env)
         assert r.returncode == 0, r.stderr
         done = _state(repo, store)
         assert len(done[0]) == len(done[1]) == attempt + 1

@@ -158,7 +158,8 @@ def _group(doc: Any) -> IssuedGroup:
     for item in status:
         _need(isinstance(item, dict), f"issued group {cert}: bad status position")
         lid, indexes = item.get("list"), item.get("indexes")
-        _need(isinstance(lid, str) and isinstance(indexes, list), f"issued group {cert}: bad status")
+        good = isinstance(lid, str) and isinstance(indexes, list)
+        _need(good, f"issued group {cert}: bad status")
         _need(all(_int(i) for i in indexes), f"issued group {cert}: bad status index")
         parts.append((lid, tuple(indexes)))
     _need(

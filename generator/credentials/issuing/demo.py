@@ -33,7 +33,7 @@ from generator.credentials.formats.record import build_record, parse_record
 from generator.credentials.formats.registry import KeyEntry, OrgEntry, Registry
 from generator.credentials.formats.sealing import LookupParams, b64url, master_key, seal
 from generator.credentials.formats.status import StatusList, status_entry
-from generator.credentials.issuing.holder import Card, holder_files
+from generator.credentials.issuing.holder import Card, chinese_date, holder_files
 from generator.credentials.issuing.keys import (
     KEY_FILE_SUFFIX,
     Signer,
@@ -141,8 +141,9 @@ def _demo_batch(
         placed.append((group, (1, record.status_index)))
         files.append((folder / RECORDS / f"{number}.json", data))
         card = Card(record.holder, record.certificate_name, record.level, record.issuer_name,
-                    record.issue_date, number, None)
-        files += [(folder / HOLDER / f"{number}{sfx}", b) for sfx, b in holder_files(card, data)]
+                    chinese_date(record.issue_date), number, None)
+        baked = holder_files(card, data, png=True)
+        files += [(folder / HOLDER / f"{number}{sfx}", b) for sfx, b in baked]
     entries = b"".join(sorted(lines))
     manifest = BatchManifest(
         DEMO_BATCH_ID, DEMO_ORG, format_utc(DEMO_ISSUED), len(records), params,
@@ -154,6 +155,11 @@ def _demo_batch(
         files.append((where / BATCHES_DIR / f"{DEMO_BATCH_ID}{MANIFEST_SUFFIX}", signed))
     files.append((folder / PUBLISHED, b""))
     return files
+
+
+def _demo_store_file(store: Path | None, number: str, suffix: str, repo_root: Path) -> bytes:
+    folder = resolve_store(store or demo_store_dir(), repo_root) / DEMO_ORG / BATCHES_DIR
+    return (folder / DEMO_BATCH_ID / HOLDER / f"{number}{suffix}").read_bytes()
 
 
 def _demo_signer(key_dir: Path, key_id: str, organization: str, label: str) -> tuple[Signer, bool]:
@@ -270,4 +276,8 @@ def ensure_demo(
     put(samples / "valid.json", dump_json(records[first]))
     put(samples / "altered.json", dump_json(altered))
     put(samples / "revoked.json", dump_json(records[revoked]))
+    # The valid record as the holder's baked certificate images (Open Badges 3.0 baking): the
+    # verify page takes them like the JSON.
+    for suffix in (".svg", ".png"):
+        put(samples / f"valid{suffix}", _demo_store_file(demo_store, first, suffix, repo_root))
     return DemoReport(key_dir, new_root or new_org, written)

@@ -50,6 +50,12 @@ class Card:
     link: str | None  # the verify link (needs the site's address)
 
 
+def chinese_date(iso: str) -> str:
+    """2024-06-28 → 2024年6月28日, as certificates print it."""
+    y, m, d = (int(p) for p in iso.split("-"))
+    return f"{y}年{m}月{d}日"
+
+
 def verify_link(record_hash: str, *, site_url: str) -> str:
     """The link printed on a certificate; it carries the record hash, never the name."""
     return f"{site_url.rstrip('/')}/verify/#r={record_hash}"
@@ -181,7 +187,7 @@ def baked_png(card: Card, record: bytes) -> bytes:
     return bake_png(buffer.getvalue(), record)
 
 
-def holder_files(card: Card, record: bytes, *, png: bool = True) -> Iterator[tuple[str, bytes]]:
+def holder_files(card: Card, record: bytes, *, png: bool = False) -> Iterator[tuple[str, bytes]]:
     """(suffix, bytes) of the holder's files beside `<number>.json`."""
     if card.link:
         yield ".qr.svg", qr_svg(card.link)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from generator.china_time import today_in_china
 from generator.credentials._catalogue import CatalogueLike
 from generator.credentials._files import write_atomic
 from generator.credentials._parallel import batched, fork_imap
@@ -65,8 +66,8 @@ from generator.credentials.formats.status import (
     status_list_id,
 )
 from generator.credentials.issuing.errors import SigningKeyError
-from generator.credentials.issuing.holder import Card, holder_files, verify_link
-from generator.credentials.issuing.issue import CHINA, IssueRow, read_batch
+from generator.credentials.issuing.holder import Card, chinese_date, holder_files, verify_link
+from generator.credentials.issuing.issue import IssueRow, read_batch
 from generator.credentials.issuing.store import (
     HOLDER,
     RECORDS,
@@ -204,7 +205,7 @@ def _seal_items(items: Sequence[Item]) -> list[Sealed]:
             certificate=record.certificate_name,
             level=record.level,
             organization=record.issuer_name,
-            issue_date=_chinese_date(record.issue_date),
+            issue_date=chinese_date(record.issue_date),
             number=record.number,
             link=verify_link(h, site_url=job.site_url) if job.site_url else None,
         )
@@ -233,12 +234,10 @@ def _signed_record(path: Path, org: str) -> CertificateRecord:
     return record
 
 
-def _chinese_date(iso: str) -> str:
-    y, m, d = (int(p) for p in iso.split("-"))
-    return f"{y}年{m}月{d}日"
-
-
-def issued_groups(org: str, placed: list[tuple[tuple[str, int, str], Slot]]) -> tuple[IssuedGroup, ...]:
+def issued_groups(
+    org: str, placed: list[tuple[tuple[str, int, str], Slot]]
+) -> tuple[IssuedGroup, ...]:
+    """The batch's counts per certificate, issue year and level, with their status positions."""
     tally: dict[tuple[str, int, str], dict[int, list[int]]] = {}
     for group, (number, index) in placed:
         tally.setdefault(group, {}).setdefault(number, []).append(index)
@@ -270,7 +269,7 @@ def issue_sealed(
     workers: int = 1,
     site_url: str | None = None,
     progress: bool = False,
-    png: bool = True,
+    png: bool = False,
 ) -> SealReport:
     """Check every row, then issue the batch into the store and the repository (all or
     nothing; see the module's docstring)."""
@@ -295,7 +294,7 @@ def issue_sealed(
         catalogue=catalogue,
         any_certificate=entry.demo,
         already_issued=store.issued_numbers(),
-        today=now.astimezone(CHINA).date(),
+        today=today_in_china(now),
     )
     slots = allocate(used_positions(store, org, repo_root), len(rows))
     batch, count, new_lists = _make_batch(
@@ -442,7 +441,7 @@ def seal_folder(
     workers: int = 1,
     site_url: str | None = None,
     progress: bool = False,
-    png: bool = True,
+    png: bool = False,
 ) -> MigrationReport:
     """Move the plaintext records of `certificates/<org>/` (the layout before sealed batches)
     into the store as sealed batches, then delete them from the tree. Safe to run again: records

@@ -524,7 +524,8 @@ def find_record(site_dir: Path, *, number: str, name: str) -> bytes | None:
     master = master_key(record_hash(number=number, name=name), params)
     tag = entry_keys(master).tag
     try:
-        shard = json.loads((folder / f"{shard_name(shard_index(tag, bits), bits)}.json").read_text())
+        name = shard_name(shard_index(tag, bits), bits)
+        shard = json.loads((folder / f"{name}.json").read_text())
     except FileNotFoundError:
         return None
     entry = shard.get(b64url(tag))

@@ -187,6 +187,8 @@ def _publish_demo_samples(src: Path, dst: Path) -> None:
         write_atomic(dst / path.name, path.read_bytes())
         names.append(path.name)
     write_atomic(dst / "index.json", dump_json({"samples": names}))
+    for path in sorted([*src.glob("*.svg"), *src.glob("*.png")]):
+        write_atomic(dst / path.name, path.read_bytes())  # baked images of the valid sample
 
 
 def catalogue_index(catalogue: CatalogueLike) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 // (#r=<hash>; the number + name look-up fetches one shard, lookup.js). Every fetch is same-origin;
 // after loading, files and pasted text verify offline.
 
+import { extractCredential } from './baked.js';
 import { ed25519Engine, forceEngine } from './crypto.js';
 import { checkLayout, findRecord } from './lookup.js';
 import { recordHash } from './record.js';
@@ -313,7 +314,7 @@ function main() {
   const fileName = document.getElementById('xv-file-name');
   const judgeFile = (chosen) => {
     fileName.textContent = `已选择：${chosen.name}`;
-    judge(async () => new Uint8Array(await chosen.arrayBuffer()));
+    judge(async () => extractCredential(new Uint8Array(await chosen.arrayBuffer())));
   };
   file.addEventListener('change', () => {
     const chosen = file.files[0];
@@ -334,7 +335,7 @@ function main() {
   });
   document.getElementById('xv-text-go').addEventListener('click', () => {
     const text = document.getElementById('xv-text').value;
-    judge(async () => new TextEncoder().encode(text));
+    judge(async () => extractCredential(new TextEncoder().encode(text)));
   });
   document.getElementById('xv-lookup').addEventListener('submit', async (e) => {
     e.preventDefault();
