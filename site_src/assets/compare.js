@@ -15,27 +15,35 @@ const EDU = ["中职", "高职", "本科"];
 let all = new Map();
 let chosen = [];
 
-const join = (xs) => (xs?.length ? xs.join("、") : "—");
-const money = (v) => (v === null || v === undefined ? "—" : `${v} 元/人次`);
+// What a cell says when the catalogue has no value: in words, never a bare dash. Per-level values
+// come from the certificate's standard, so without one the whole row is "not in the catalogue".
+const NOT_HELD = "本目录未收录";
+const NOT_LISTED = "标准未列出";
+const join = (xs, none = NOT_HELD) => (xs?.length ? xs.join("、") : none);
+const money = (v) => (v === null || v === undefined ? null : `${v} 元/人次`);
 
-function perLevel(cert, pick) {
-  return LEVELS.map((name) => {
+// One line per level; `pick` returns text or null. All null: one phrase for the whole cell;
+// some null: `gap` on those lines.
+function perLevel(cert, pick, none, gap = NOT_LISTED) {
+  const lines = LEVELS.map((name) => {
     const lv = cert.levels.find((l) => l.level === name);
-    return lv ? `${name}：${pick(lv)}` : null;
-  }).filter(Boolean).join("\n") || "—";
+    return lv ? [name, pick(lv)] : null;
+  }).filter(Boolean);
+  if (!lines.some(([, v]) => v)) return none ?? (cert.standard ? NOT_LISTED : NOT_HELD);
+  return lines.map(([name, v]) => `${name}：${v || gap}`).join("\n");
 }
 
 function examText(cert) {
-  if (!cert.exam) return "未收录";
+  if (!cert.exam) return NOT_HELD;
   const parts = cert.exam.parts.map((p) => `${p.name}（${p.form_name}，占 ${p.share}%）`).join("；");
   return cert.exam.description ? `${cert.exam.description}\n${parts}` : parts;
 }
 
 function passMarks(cert) {
-  if (!cert.exam) return "—";
+  if (!cert.exam) return NOT_HELD;
   const marks = cert.exam.parts.filter((p) => p.pass_mark !== null)
     .map((p) => `${p.name} ${p.pass_mark}${p.full_mark ? ` / ${p.full_mark}` : ""} 分`);
-  return marks.length ? marks.join("；") : "—";
+  return marks.length ? marks.join("；") : "考核方式未规定合格线";
 }
 
 function outcomesText(cert) {
@@ -60,13 +68,13 @@ const ROWS = [
   ["试点批次", (c) => `第${"一二三四五六七八九十"[c.batch - 1] || c.batch}批`],
   ["领域", (c) => c.field.name],
   ["证书等级", (c) => join(c.levels.map((l) => l.level))],
-  ["培训学时", (c) => perLevel(c, (l) => (l.training_hours ? `${l.training_hours} 学时` : "—"))],
+  ["培训学时", (c) => perLevel(c, (l) => (l.training_hours ? `${l.training_hours} 学时` : null))],
   ["考核方式", examText],
   ["合格线", passMarks],
-  ["考核成本上限", (c) => perLevel(c, (l) => money(l.cost_cap))],
-  ["公布的考核费用", (c) => perLevel(c, (l) => (l.fee ? `${l.fee.amount} 元/人次（${l.fee.source}）` : "未公布"))],
-  ...EDU.map((edu) => [`衔接${edu === "本科" ? "（接续）本科" : edu}专业`, (c) => perLevel(c, (l) => join(l.majors[edu]))]),
-  ["就业方向", (c) => perLevel(c, (l) => l.employment || "—")],
+  ["考核成本上限", (c) => perLevel(c, (l) => money(l.cost_cap), "本目录未收录考核方式，无从计算")],
+  ["公布的考核费用", (c) => perLevel(c, (l) => (l.fee ? `${l.fee.amount} 元/人次（${l.fee.source}）` : null), "未公布", "未公布")],
+  ...EDU.map((edu) => [`衔接${edu === "本科" ? "（接续）本科" : edu}专业`, (c) => perLevel(c, (l) => (l.majors[edu]?.length ? l.majors[edu].join("、") : null))]),
+  ["就业方向", (c) => perLevel(c, (l) => l.employment || null)],
   ["职业技能等级标准", (c) => (c.standard ? [c.standard.name, c.standard.url] : "本目录尚未收录")],
   ["状态", (c) => c.status],
   ["相关公告", (c) => join(c.notices.map((n) => n.doc_number || n.title))],

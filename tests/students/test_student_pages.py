@@ -67,3 +67,66 @@ def test_field_page_shows_a_chart_with_its_source_and_a_table(page, site_url) ->
     assert page.evaluate("img => img.naturalWidth", img.element_handle()) > 0
     assert "来源：" in page.inner_text("article")
     assert page.locator("table:has-text('第三批')").count() >= 1
+
+
+def test_compare_says_in_words_what_the_catalogue_does_not_hold(page, site_url) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{site_url}/compare/?c=web-frontend,sports-nutrition-consulting,logistics-management")
+    page.wait_for_selector("#xcert-compare[data-ready=true]")
+    cells = page.eval_on_selector_all(
+        ".xcert-compare-table tbody tr",
+        "rs => rs.map(r => [r.cells[0].textContent, ...[...r.cells].slice(1).map(c => c.textContent)])")
+    rows = {r[0]: r[1:] for r in cells}
+    assert not [r for r in cells if any(v.strip() in ("—", "") for v in r[1:])]
+    # No standard: the per-level rows say so once; a standard without the value says that.
+    assert rows["培训学时"][1:] == ["本目录未收录", "标准未列出"]
+    assert rows["考核方式"][1] == "本目录未收录"
+    assert rows["考核成本上限"][1] == "本目录未收录考核方式，无从计算"
+    assert rows["衔接高职专业"][0].startswith("初级：计算机应用技术")
+
+
+def _finder(page, site_url: str, words: str, edu: str = "高职") -> tuple[str, dict[str, list[str]]]:  # type: ignore[no-untyped-def]
+    page.goto(f"{site_url}/finder/?edu={edu}")
+    page.wait_for_selector("#xcert-finder[data-ready=true]")
+    page.fill("#xcert-finder-major", words)
+    page.click("#xcert-finder button[type=submit]")
+    page.wait_for_selector("#xcert-finder-results[data-matched]")
+    groups = page.eval_on_selector_all(
+        "#xcert-finder-results ul[data-kind]",
+        "uls => uls.map(u => [u.dataset.kind, [...u.querySelectorAll('a')].map(a => a.getAttribute('href'))])")
+    found: dict[str, list[str]] = {}
+    for kind, hrefs in groups:
+        found.setdefault(kind, []).extend(hrefs)
+    return page.inner_text("#xcert-finder-results"), found
+
+
+def test_finder_matches_a_certificate_and_standard_name_and_says_so(page, site_url) -> None:  # type: ignore[no-untyped-def]
+    text, found = _finder(page, site_url, "物流管理")
+    assert "没有名为“物流管理”的专业。与“物流管理”有关的有：" in text
+    assert "名称含“物流管理”的证书（1 个）" in text
+    assert found["certificate"][0].endswith("/certificates/logistics-management/")
+    assert [h.split("/")[-2] for h in found["standard"]] == ["logistics-management"]
+
+
+def test_finder_matches_nursing_to_certificates_that_serve_it(page, site_url) -> None:  # type: ignore[no-untyped-def]
+    text, found = _finder(page, site_url, "护理专业")
+    certs = {h.split("/")[-2] for h in found["certificate"]}
+    assert {"maternal-infant-care", "pet-care-grooming", "elderly-care", "dementia-elderly-care"} <= certs
+    assert "名称含“护理”的证书" in text
+    assert "关键词或所服务专业中提到“护理”的证书" in text
+
+
+def test_finder_offers_a_similar_major_and_a_field(page, site_url) -> None:  # type: ignore[no-untyped-def]
+    text, found = _finder(page, site_url, "电子信息", edu="本科")
+    assert any(h.endswith("/fields/electronic-information/") for h in found["field"])
+    assert "电子信息工程" in text  # a major whose name contains the words
+    page.click("#xcert-finder-results ul[data-kind=major] a")
+    page.wait_for_selector("#xcert-finder-results:not([data-matched]) li[data-certificate]")
+    assert page.input_value("#xcert-finder-major") == "电子信息工程"
+    assert "专业可以考的证书" in page.inner_text("#xcert-finder-results")
+
+
+def test_finder_says_when_nothing_matches(page, site_url) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{site_url}/finder/?edu=高职&major=钢琴调律")
+    page.wait_for_selector("#xcert-finder-results[data-matched='']")
+    text = page.inner_text("#xcert-finder-results")
+    assert "也没有名称或说明中含“钢琴调律”的证书、标准或领域" in text
