@@ -1,7 +1,9 @@
 """Build-time SVG bar charts: no server, no chart library, text escaped like everything else.
 
-Each chart is a file beside the pages; the page shows it with its source and date and the same
-figures as a table, so nothing depends on seeing the picture.
+Each chart is a file beside the pages; the page shows it under a heading, with its source and date
+and the same figures as a table, so nothing depends on seeing the picture. The picture itself
+draws only the bars: its title and source are in <title> and <desc> (for a file opened alone)
+rather than printed a second time beside the page's own caption.
 """
 from __future__ import annotations
 
@@ -35,8 +37,8 @@ def _fmt(value: float) -> str:
 
 def render_svg(chart: Chart) -> str:
     """A horizontal bar chart; bars scale to the largest value."""
-    top = 40
-    height = top + ROW * len(chart.values) + 36
+    top = 8
+    height = top + ROW * len(chart.values) + 8
     biggest = max(chart.values, default=0) or 1
     span = WIDTH - BAR_AREA_LEFT - 90
     rows = []
@@ -47,13 +49,12 @@ def render_svg(chart: Chart) -> str:
             f'<text x="{BAR_AREA_LEFT - 8}" y="{y + 17}" text-anchor="end">{_xml(label)}</text>'
             f'<rect x="{BAR_AREA_LEFT}" y="{y + 4}" width="{w:.1f}" height="{ROW - 10}" fill="{PALETTE}"/>'
             f'<text x="{BAR_AREA_LEFT + w + 6:.1f}" y="{y + 17}">{_xml(_fmt(value))}{_xml(chart.unit)}</text>')
-    footer = f"来源：{chart.source}（{chart.date}）"
+    about = f"来源：{chart.source}（{chart.date}）"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
         f'height="{height}" role="img" aria-label="{_xml(chart.title)}" '
         f'font-family="Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif" font-size="13">'
-        f"<title>{_xml(chart.title)}</title>"
+        f"<title>{_xml(chart.title)}</title><desc>{_xml(about)}</desc>"
         f'<rect width="100%" height="100%" fill="#fff"/>'
-        f'<text x="12" y="24" font-size="15" font-weight="bold">{_xml(chart.title)}</text>'
         + "".join(rows)
-        + f'<text x="12" y="{height - 12}" font-size="11" fill="#616161">{_xml(footer)}</text></svg>\n')
+        + "</svg>\n")

@@ -101,3 +101,13 @@ def test_the_dates_and_notices_checked_against_the_seeds(built_site: Path) -> No
     assert "2020年1月11日" in page_text(built_site, "notices/2020-4-platform-trial-operation")
     note = page_text(built_site, "notices/2019-67-first-batch-announcement")
     assert "关于文号：原文文号印作“职教所〔2019〕67号”" in note
+
+
+def test_a_chart_title_and_source_are_printed_once(built_site: Path) -> None:
+    text = page_text(built_site, "fields/electronic-information").split("本领域共", 1)[1]  # no TOC
+    assert text.count("本领域各批次试点证书数") == 1  # the heading; the table says 数值
+    assert text.count("来源：本目录收录的试点公告") == 1
+    svg = (built_site / "charts" / "fields-electronic-information-batches.svg").read_text(
+        encoding="utf-8")
+    assert "<title>本领域各批次试点证书数</title>" in svg and "<desc>来源：" in svg
+    assert ">来源：" not in svg.split("</desc>", 1)[1]  # not drawn a second time in the picture
