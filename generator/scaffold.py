@@ -232,7 +232,9 @@ def _notice_text(v: dict[str, Any]) -> list[str]:
         out += ["# 涉及的组织与证书（公示、确认、退出通知据此决定它们在目录中的状态）：",
                 "# concerns:", "#   organizations: [组织 id]", "#   certificates: [证书 id]"]
     out += ["# 相关文件：引用或承接的其他公告 id。", "# related: [公告 id]",
-            "# 来源：原文件名与标题。", "# source:", "#   document: 文件名.pdf"]
+            "# 来源：读者看到“来源：《标题》（文号）位置”；文件名、行号和 note 只留在这里。",
+            "# source:", "#   document: 文件名.pdf", "#   title: 原文件标题",
+            "#   part: 附件 1 第 N 项", "#   note: 编辑说明（不显示）"]
     return out
 
 

@@ -131,7 +131,7 @@ function draw() {
       setSelection(chosen.filter((x) => x !== c.id));
       input.focus(); // the button is gone with the old table: keep keyboard users in the picker
     });
-    th.append(" ", remove);
+    th.append(remove); // spaced by CSS: a space here would sit between two Chinese words
     head.append(th);
   }
   const thead = document.createElement("thead");

@@ -130,3 +130,19 @@ def test_finder_says_when_nothing_matches(page, site_url) -> None:  # type: igno
     page.wait_for_selector("#xcert-finder-results[data-matched='']")
     text = page.inner_text("#xcert-finder-results")
     assert "也没有名称或说明中含“钢琴调律”的证书、标准或领域" in text
+
+
+def test_text_the_scripts_write_has_no_space_between_chinese_characters(page, site_url) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from generator.render.cjk import CJK
+
+    stray = re.compile(f"[{CJK}][ \t]+[{CJK}]")
+    for url, box in ((f"{site_url}/finder/?edu=高职&major=护理", "#xcert-finder-results[data-matched]"),
+                     (f"{site_url}/compare/?c=web-frontend,sports-nutrition-consulting",
+                      "#xcert-compare[data-ready=true] table")):
+        page.goto(url)
+        page.wait_for_selector(box)
+        # Chromium's innerText puts a tab between table cells and a newline between blocks.
+        lines = re.split("[\t\n]", page.inner_text("article"))
+        assert not [line for line in lines if stray.search(line)], url
