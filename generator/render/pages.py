@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from generator import lifecycle, workdays
 from generator.models import Catalogue, EducationLevel, IssuedRecords, Level
-from generator.render import escape, outcomes, related
+from generator.render import escape, name_index, outcomes, related
 from generator.render.charts import render_svg
 from generator.render.cjk import join_lines
 from generator.render.feeds import feed_pages
@@ -49,6 +49,7 @@ def _environment() -> jinja2.Environment:
     env.filters["md"] = lambda v: Markup(escape.markdown(v))
     env.filters["h"] = lambda v: Markup(escape.attr(v))
     env.filters["facet"] = escape.facet
+    env.filters["name_index"] = name_index.name_index_text
     env.filters["slug"] = _slug
     env.filters["extract"] = lambda key, mapping: mapping[key]
     env.filters["zip"] = lambda a, b: list(zip(a, b, strict=True))
