@@ -151,6 +151,39 @@ def name_queries(catalogue: Path) -> dict[str, list[str]]:
     return out
 
 
+def all_names(catalogue: Path) -> dict[str, dict[str, list[str]]]:
+    """--all-names: every name a visitor may type, by group, with the pages it names (its own
+    page; more than one only where two entities share the name, e.g. two notices numbered 89号).
+    Groups: certificate short names, certificate full names, organization names and aliases,
+    notice 文号 in full, notice numbers "N号"."""
+    groups: dict[str, dict[str, set[str]]] = {g: {} for g in NAME_GROUPS}
+
+    def add(group: str, name: object, url: str) -> None:
+        if name:
+            groups[group].setdefault(str(name), set()).add(url)
+
+    for url, d in _records(catalogue).items():
+        if url.startswith("/certificates/"):
+            add("certificate short names", d.get("short_name"), url)
+            add("certificate full names", d.get("name"), url)
+        elif url.startswith("/organizations/"):
+            for name in [d.get("name"), *(d.get("aliases") or [])]:
+                add("organization names and aliases", name, url)
+        elif url.startswith("/notices/") and d.get("doc_number"):
+            add("notice 文号 in full", d["doc_number"], url)
+            m = re.search(r"(?<!\d)(\d+号)$", str(d["doc_number"]))
+            if m:
+                add("notice numbers N号", m.group(1), url)
+    return {g: {q: sorted(us) for q, us in sorted(names.items())} for g, names in groups.items()}
+
+
+NAME_GROUPS = ("certificate short names", "certificate full names",
+               "organization names and aliases", "notice 文号 in full", "notice numbers N号")
+# How the search page searches (site_src/assets/search.js): its engine module and ranking.
+PAGE_ENGINE = "/assets/search-bundle/pagefind.js"
+PAGE_OPTIONS = {"ranking": {"pageLength": 0.3}}
+
+
 class _BodyText(html.parser.HTMLParser):
     """Text inside data-pagefind-body, minus data-pagefind-ignore subtrees and script/style."""
 
@@ -304,8 +337,11 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-SEARCH_JS = """async ([q, options]) => {
-  const pf = await import('/pagefind/pagefind.js');
+# Each query starts from a fresh Pagefind instance (destroy, then options again), as a visitor's
+# first search does: no index chunk loaded by an earlier query can hide a chunk this one misses.
+SEARCH_JS = """async ([q, options, engine]) => {
+  const pf = await import(engine);
+  await pf.destroy();
   if (options) await pf.options(options);
   const r = await pf.search(q);
   const data = await Promise.all(r.results.map((x) => x.data()));
@@ -316,7 +352,8 @@ SEGMENT_JS = """(q) => [...new Intl.Segmenter('zh', {granularity: 'word'}).segme
 
 
 def run_queries(browser, site: Path, queries: list[str],  # type: ignore[no-untyped-def]
-                options: dict | None = None) -> dict[str, list[str]]:
+                options: dict | None = None,
+                engine: str = "/pagefind/pagefind.js") -> dict[str, list[str]]:
     handler = functools.partial(_Quiet, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -326,7 +363,7 @@ def run_queries(browser, site: Path, queries: list[str],  # type: ignore[no-unty
         page.goto(f"http://127.0.0.1:{server.server_port}/")
         out = {}
         for q in queries:
-            urls = page.evaluate(SEARCH_JS, [q, options])
+            urls = page.evaluate(SEARCH_JS, [q, options, engine])
             out[q] = [u.split("#")[0] for u in urls]
         return out
     finally:
@@ -392,78 +429,56 @@ def summarise_words(versions: list[str], words: list[str], texts: dict[str, list
     return out
 
 
-def main() -> int:  # noqa: C901 (argument handling, then one run per Pagefind version)
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("versions", nargs="+", help="Pagefind versions, e.g. 1.5.2 1.4.0")
-    ap.add_argument("--venvs", default="/tmp/pf-{version}", help="venv path pattern")
-    ap.add_argument("--install", action="store_true", help="create/fix missing venvs with pip")
-    ap.add_argument("--site", type=Path, help="an already built site (its pagefind/ is ignored)")
-    ap.add_argument("--indexer", choices=("api", "cli"), default="api")
-    ap.add_argument("--names", action="store_true",
-                    help="also query every certificate short name and notice number")
-    ap.add_argument("--words", action="store_true",
-                    help="also query every Chinese word (2+ characters) that the browser's "
-                         "segmenter finds in the titles, scored against text truth only")
-    ap.add_argument("--options", type=json.loads, default=None,
-                    help="JSON passed to pagefind.options() before searching, e.g. "
-                         "'{\"ranking\": {\"pageLength\": 0.3}}'")
-    ap.add_argument("--json", type=Path, help="write all figures here")
-    args = ap.parse_args()
-    versions = args.versions
+def _rank(url: str, results: list[str]) -> str:
+    return f"rank {results.index(url) + 1}" if url in results else "not found"
 
-    word_set: list[str] = []
-    base_queries = list(TRUTH)
-    fresh = title_truth(REPO / "catalogue", base_queries)
-    stale = {q: (TRUTH[q], fresh[q]) for q in base_queries if sorted(TRUTH[q]) != fresh[q]}
-    if stale:
-        for q, (listed, now) in stale.items():
-            print(f"TRUTH[{q!r}] is out of date: listed {listed}, catalogue gives {now}",
-                  file=sys.stderr)
-        return 2
-    truth = dict(TRUTH)
-    name_set: list[str] = []
-    if args.names:
-        for q, urls in name_queries(REPO / "catalogue").items():
-            if q not in truth and urls:
-                truth[q] = urls
-                name_set.append(q)
-    queries = list(truth)
 
-    from playwright.sync_api import sync_playwright
+def search_as_the_page(browser, site: Path,  # type: ignore[no-untyped-def]
+                       names: dict[str, dict[str, list[str]]]) -> dict[str, object]:
+    """--all-names: every name searched through the search page's engine and ranking."""
+    engine = (PAGE_ENGINE if (site / PAGE_ENGINE.lstrip("/")).exists()
+              else "/pagefind/pagefind.js")
+    queries = sorted({q for g in names.values() for q in g})
+    return {"engine": engine,
+            "page_results": run_queries(browser, site, queries, PAGE_OPTIONS, engine)}
 
-    work = Path(tempfile.mkdtemp(prefix="search-recall-"))
-    try:
-        base = args.site.resolve() if args.site else build_html(work)
-        report: dict[str, dict] = {}
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            if args.words:
-                titles = [str(v) for d in _records(REPO / "catalogue").values()
-                          for v in [*(d.get(k) for k in NAME_FIELDS), *(d.get("aliases") or [])]
-                          if v]
-                found = {w for t in titles for w in page.evaluate(SEGMENT_JS, t)}
-                word_set = sorted(w for w in found - set(queries)
-                                  if len(w) >= 2 and re.search(r"[\u4e00-\u9fff]", w))
-                queries += word_set
-            segments = {q: page.evaluate(SEGMENT_JS, q) for q in queries}
-            page.close()
-            texts = text_truth(base, queries)
-            for version in versions:
-                venv = Path(args.venvs.format(version=version))
-                ensure_venv(venv, version, args.install)
-                site = work / f"site-{version}"
-                shutil.copytree(base, site, ignore=shutil.ignore_patterns("pagefind"))
-                note = index_with(venv, site, args.indexer)
-                results = run_queries(browser, site, queries, args.options)
-                report[version] = {"indexer": note, "size": index_size(site),
-                                   "results": results}
-                shutil.rmtree(site, ignore_errors=True)
-            browser.close()
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
-    # Per query: found/relevant by title truth, in the first five, by text truth; result count.
+def summarise_names(versions: list[str], names: dict[str, dict[str, list[str]]],
+                    report: dict[str, dict]) -> dict[str, dict]:
+    """--all-names: own pages among the first five the search page shows, and anywhere."""
+    print(f"\nAll names (--all-names), searched as the search page does ({PAGE_ENGINE} if the "
+          f"site has it, ranking {PAGE_OPTIONS['ranking']}); target 100% in the first {TOP}")
+    out: dict[str, dict] = {}
+    for v in versions:
+        res = report[v]["page_results"]
+        engine = report[v]["engine"]
+        print(f"{v} ({engine}):")
+        print(f"  {'group':<32} {'names':>5} {'pages':>5} {'first 5':>14} {'anywhere':>14}")
+        total = [0, 0, 0]
+        misses: list[str] = []
+        for group, queries in names.items():
+            pairs = [(q, u) for q, us in queries.items() for u in us]
+            top = sum(u in res[q][:TOP] for q, u in pairs)
+            anywhere = sum(u in res[q] for q, u in pairs)
+            total = [total[0] + len(pairs), total[1] + top, total[2] + anywhere]
+            print(f"  {group:<32} {len(queries):>5} {len(pairs):>5} {top:>5} = "
+                  f"{top / len(pairs):6.1%} {anywhere:>5} = {anywhere / len(pairs):6.1%}")
+            misses += [f"    {q} → {u} ({_rank(u, res[q])})"
+                       for q, u in pairs if u not in res[q][:TOP]]
+        n, top, anywhere = total
+        print(f"  {'all names':<32} {'':>5} {n:>5} {top:>5} = {top / n:6.1%} {anywhere:>5} = "
+              f"{anywhere / n:6.1%}   index bytes {report[v]['size']['total_bytes']:,}")
+        if misses:
+            print(f"  not among the first {TOP}:")
+            print("\n".join(misses))
+        out[v] = {"pairs": n, "first5": top, "anywhere": anywhere, "misses": misses}
+    return out
+
+
+def print_per_query(versions: list[str], queries: list[str], truth: dict[str, list[str]],
+                    texts: dict[str, list[str]], segments: dict[str, list[str]],
+                    report: dict[str, dict]) -> None:
+    """Per query: found/relevant by title truth, in the first five, by text truth; result count."""
     print("Per query — title: found/relevant (title truth); top5: of those, in the first five;"
           " text: found/pages whose text contains it; n: results returned")
     head = f"{'query':<12} {'Intl.Segmenter':<18}"
@@ -474,7 +489,7 @@ def main() -> int:  # noqa: C901 (argument handling, then one run per Pagefind v
     print(head)
     print(sub)
     misses: list[str] = []
-    for q in [q for q in queries if q in truth]:
+    for q in queries:
         line = f"{q:<12} {' '.join(segments[q]):<18}"
         for v in versions:
             res = report[v]["results"][q]
@@ -489,6 +504,95 @@ def main() -> int:  # noqa: C901 (argument handling, then one run per Pagefind v
         print("\nMissed relevant pages:")
         print("\n".join(misses))
 
+
+def truth_is_current(queries: list[str]) -> bool:
+    """TRUTH still agrees with catalogue/ (else say where it does not)."""
+    fresh = title_truth(REPO / "catalogue", queries)
+    stale = {q: (TRUTH[q], fresh[q]) for q in queries if sorted(TRUTH[q]) != fresh[q]}
+    for q, (listed, now) in stale.items():
+        print(f"TRUTH[{q!r}] is out of date: listed {listed}, catalogue gives {now}",
+              file=sys.stderr)
+    return not stale
+
+
+def title_words(page, known: set[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    """--words: the Chinese words (2+ characters) the browser's segmenter finds in the titles."""
+    titles = [str(v) for d in _records(REPO / "catalogue").values()
+              for v in [*(d.get(k) for k in NAME_FIELDS), *(d.get("aliases") or [])] if v]
+    found = {w for t in titles for w in page.evaluate(SEGMENT_JS, t)}
+    return sorted(w for w in found - known if len(w) >= 2 and re.search(r"[\u4e00-\u9fff]", w))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("versions", nargs="+", help="Pagefind versions, e.g. 1.5.2 1.4.0")
+    ap.add_argument("--venvs", default="/tmp/pf-{version}", help="venv path pattern")
+    ap.add_argument("--install", action="store_true", help="create/fix missing venvs with pip")
+    ap.add_argument("--site", type=Path, help="an already built site (its pagefind/ is ignored)")
+    ap.add_argument("--indexer", choices=("api", "cli"), default="api")
+    ap.add_argument("--names", action="store_true",
+                    help="also query every certificate short name and notice number")
+    ap.add_argument("--words", action="store_true",
+                    help="also query every Chinese word (2+ characters) that the browser's "
+                         "segmenter finds in the titles, scored against text truth only")
+    ap.add_argument("--options", type=json.loads, default=None,
+                    help="JSON passed to pagefind.options() before searching, e.g. "
+                         "'{\"ranking\": {\"pageLength\": 0.3}}'")
+    ap.add_argument("--all-names", action="store_true",
+                    help="also search every certificate short and full name, organization name "
+                         "and alias and notice 文号 as the search page does, and report whether "
+                         "each finds its own page among the first five")
+    ap.add_argument("--json", type=Path, help="write all figures here")
+    args = ap.parse_args()
+    versions = args.versions
+
+    word_set: list[str] = []
+    base_queries = list(TRUTH)
+    if not truth_is_current(base_queries):
+        return 2
+    truth = dict(TRUTH)
+    name_set: list[str] = []
+    if args.names:
+        for q, urls in name_queries(REPO / "catalogue").items():
+            if q not in truth and urls:
+                truth[q] = urls
+                name_set.append(q)
+    queries = list(truth)
+    names = all_names(REPO / "catalogue") if args.all_names else {}
+
+    from playwright.sync_api import sync_playwright
+
+    work = Path(tempfile.mkdtemp(prefix="search-recall-"))
+    try:
+        base = args.site.resolve() if args.site else build_html(work)
+        report: dict[str, dict] = {}
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            if args.words:
+                word_set = title_words(page, set(queries))
+                queries += word_set
+            segments = {q: page.evaluate(SEGMENT_JS, q) for q in queries}
+            page.close()
+            texts = text_truth(base, queries)
+            for version in versions:
+                venv = Path(args.venvs.format(version=version))
+                ensure_venv(venv, version, args.install)
+                site = work / f"site-{version}"
+                shutil.copytree(base, site, ignore=shutil.ignore_patterns("pagefind"))
+                note = index_with(venv, site, args.indexer)
+                results = run_queries(browser, site, queries, args.options)
+                report[version] = {"indexer": note, "size": index_size(site),
+                                   "results": results}
+                if names:
+                    report[version].update(search_as_the_page(browser, site, names))
+                shutil.rmtree(site, ignore_errors=True)
+            browser.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    print_per_query(versions, [q for q in queries if q in truth], truth, texts, segments, report)
+
     summary = {"base": summarise("Listed queries (TRUTH)", versions, base_queries, truth, texts,
                                  report)}
     if name_set:
@@ -499,6 +603,8 @@ def main() -> int:  # noqa: C901 (argument handling, then one run per Pagefind v
 
     if word_set:
         summary["words"] = summarise_words(versions, word_set, texts, report)
+    if names:
+        summary["all_names"] = summarise_names(versions, names, report)
 
     if args.json:
         args.json.write_text(json.dumps({"queries": queries, "title_truth": truth,

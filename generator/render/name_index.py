@@ -29,8 +29,8 @@ def _starts(run: str) -> Iterable[int]:
     for i, ch in enumerate(run):
         if _CJK.match(ch):
             yield i
-        elif _ALNUM.match(ch) and (i == 0 or not _ALNUM.match(run[i - 1]) or _CJK.match(run[i - 1])):
-            yield i
+        elif _ALNUM.match(ch) and (i == 0 or _CJK.match(run[i - 1])):
+            yield i  # a run of letters or digits starts here
 
 
 def suffixes(names: Iterable[str]) -> list[str]:

@@ -6,6 +6,12 @@ byte-identical output for identical inputs, so after indexing we rewrite the fil
 their values sorted, name them by content, and point the metadata file at the new names. The
 files keep Pagefind's own container format (gzip of `pagefind_dcd` + CBOR), which the pinned
 version's reader decodes.
+
+The word index is re-chunked too. Pagefind looks a query word up in the one chunk whose range
+holds it, and a word is matched as a prefix: with a chunk boundary between 数字 and 数字创, the
+query word 数 never saw 数控 (in the next chunk) and 数控 lost its certificates. Here every
+chunk holds whole groups of words that begin with the same character, and starts at that
+character, so all the words a query word can be a prefix of are in its chunk.
 """
 from __future__ import annotations
 
@@ -33,6 +39,38 @@ def _encode(data: Any) -> bytes:
     return gzip.compress(MAGIC + cbor2.dumps(data), compresslevel=9, mtime=0)
 
 
+def _rechunk(folder: Path, language: str, chunks: list[list[str]]) -> list[list[str]]:
+    """Rewrite the word index in chunks of whole first-character groups; the new chunk list."""
+    entries: list[Any] = []
+    for _, _, file_hash in chunks:
+        path = folder / f"{file_hash}.pf_index"
+        entries += _read(path)[0]
+        path.unlink()
+    entries.sort(key=lambda e: e[0])
+    target = max(1, -(-len(entries) // max(1, len(chunks))))  # as many chunks as Pagefind made
+    groups: list[list[Any]] = []
+    for entry in entries:
+        if groups and groups[-1][0][0][:1] == entry[0][:1]:
+            groups[-1].append(entry)
+        else:
+            groups.append([entry])
+    packed: list[list[Any]] = []
+    for group in groups:
+        if packed and len(packed[-1]) < target:
+            packed[-1] += group
+        else:
+            packed.append(list(group))
+    out = []
+    for chunk in packed:
+        data = _encode([chunk])
+        file_hash = f"{language}_{hashlib.sha256(data).hexdigest()[:7]}"
+        (folder / f"{file_hash}.pf_index").write_bytes(data)
+        # From the first character: a query word shorter than the chunk's first word sorts
+        # before that word, yet belongs here.
+        out.append([chunk[0][0][:1], chunk[-1][0], file_hash])
+    return out
+
+
 def stabilize(bundle: Path) -> None:
     """Rewrite `bundle` (site/pagefind) so its bytes depend only on the indexed content."""
     entry_path = bundle / "pagefind-entry.json"
@@ -40,6 +78,7 @@ def stabilize(bundle: Path) -> None:
     for language, info in entry["languages"].items():
         meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
         meta = _read(meta_path)
+        meta[2] = _rechunk(bundle / "index", language, meta[2])
         filters = meta[3]
         renamed = []
         for name, file_hash in sorted(filters, key=lambda f: f[0]):

@@ -162,11 +162,16 @@ export function cleanExcerpt(excerpt, content) {
 }
 
 /** Pagefind UI's processResult: clean snippets, and no internal fields shown as metadata. */
+// A new object: Pagefind caches the one it gives, and the engine still reads its `names`.
 export function processResult(result) {
-  if (result.meta) delete result.meta.names;
-  result.excerpt = cleanExcerpt(result.excerpt, result.content);
-  for (const sub of result.sub_results ?? []) {
-    sub.excerpt = cleanExcerpt(sub.excerpt, result.content);
-  }
-  return result;
+  const meta = Object.fromEntries(Object.entries(result.meta ?? {}).filter(([k]) => k !== "names"));
+  return {
+    ...result,
+    meta,
+    excerpt: cleanExcerpt(result.excerpt, result.content),
+    sub_results: (result.sub_results ?? []).map((sub) => ({
+      ...sub,
+      excerpt: cleanExcerpt(sub.excerpt, result.content),
+    })),
+  };
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from _site_tour import ISSUED_HOLDERS, KIND_IDS, KINDS, published_url, visit
+from _wait import wait_until
 from conftest import ASSETS
 
 pytestmark = pytest.mark.browser
@@ -71,10 +72,11 @@ def tab_to(page, selector: str, limit: int = 200) -> None:  # type: ignore[no-un
 
 
 def columns(page, n: int) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the compare table has `n` columns (the label column included). A function, not
-    an expression: Playwright evaluates an expression with eval, which the pages' policy forbids."""
-    page.wait_for_function(
-        "(n) => document.querySelectorAll('.xcert-compare-table thead th').length === n", arg=n)
+    """Wait until the compare table has `n` columns (the label column included), polled
+    from Python: Playwright's wait_for_function may eval, which the pages' policy forbids."""
+    wait_until(page,
+               "(n) => document.querySelectorAll('.xcert-compare-table thead th').length === n",
+               n, what=f"{n} columns in the compare table")
 
 
 def test_search_with_the_keyboard(tab, url: str) -> None:  # type: ignore[no-untyped-def]

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import material
 import pytest
 from _site_tour import CSP_COLLECTOR, KINDS, published_site, published_url, same_origin, visit
+from _wait import wait_until
 
 browser = pytest.mark.browser
 
@@ -116,7 +117,7 @@ def test_the_policy_is_enforced_and_reported(page, url: str) -> None:  # type: i
       img.src = "https://example.com/pixel.png";
       document.body.append(img);
     }""")
-    page.wait_for_function("() => window.__cspViolations.length >= 2")  # a function: no eval
+    wait_until(page, "() => window.__cspViolations.length >= 2", what="two reported violations")
     violations = page.evaluate("window.__cspViolations")
     assert page.evaluate("window.injected") is None
     directives = [v.split(" blocked ")[0] for v in violations]

@@ -7,10 +7,13 @@ wait for the results); the exclusion tests ask Pagefind's JS API directly.
 from __future__ import annotations
 
 import re
-import time
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
+import yaml
+from _wait import wait_until
+from conftest import REPO
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -39,53 +42,53 @@ def _path(href: str) -> str:
     return urlsplit(href).path
 
 
-def _ui_state(page) -> tuple[str, tuple[str, ...], int]:  # type: ignore[no-untyped-def]
-    return page.evaluate(
-        """(sel) => {
-          const root = document.querySelector(sel.ui);
-          const msg = root?.querySelector('.pagefind-ui__message')?.textContent.trim() ?? '';
-          const links = [...(root?.querySelectorAll(sel.link) ?? [])].map((a) => a.href);
-          const loading = root?.querySelectorAll('.pagefind-ui__loading').length ?? 0;
-          return [msg, links, loading];
-        }""",
-        {"ui": UI, "link": RESULT_LINK},
-    )
+# The UI's answer, once it is final for `term`: its message says what was found for that term (not
+# "正在搜索…", not the answer to a prefix typed earlier), every result shown has loaded its link,
+# and a non-empty answer shows at least one result. Returns [message, links] or null.
+_ANSWER_JS = """(sel) => {
+  const root = document.querySelector(sel.ui);
+  const msg = root?.querySelector('.pagefind-ui__message')?.textContent.trim() ?? '';
+  if (!/^(找到|没有找到)/.test(msg) || !msg.includes(sel.term) || msg === sel.not) return null;
+  if (root.querySelectorAll('.pagefind-ui__loading').length) return null;
+  const shown = root.querySelectorAll('.pagefind-ui__result').length;
+  const links = [...root.querySelectorAll(sel.link)].map((a) => a.href);
+  if (links.length !== shown || links.length < sel.atLeast) return null;
+  if (msg.startsWith('找到') && links.length === 0) return null;
+  return [msg, links];
+}"""
 
 
-def wait_for_results(page, timeout: float = 20.0,  # type: ignore[no-untyped-def]
-                     settle: float = 0.6) -> list[str]:
-    """Wait until the Pagefind UI shows a settled answer; returns the result paths shown."""
-    deadline = time.monotonic() + timeout
-    last, since = None, time.monotonic()
-    while time.monotonic() < deadline:
-        msg, links, loading = _ui_state(page)
-        state = (msg, tuple(links))
-        if state != last:
-            last, since = state, time.monotonic()
-        elif msg and not loading and time.monotonic() - since >= settle:
-            return [_path(h) for h in links]
-        page.wait_for_timeout(100)
-    raise AssertionError(f"the search UI did not settle within {timeout}s: {last}")
+def wait_for_answer(page, term: str, at_least: int = 0,  # type: ignore[no-untyped-def]
+                    not_message: str = "", timeout: float = 30.0) -> tuple[str, list[str]]:
+    """Wait until the Pagefind UI shows its final answer for `term` (with a message other than
+    `not_message`); returns its message and the paths shown."""
+    msg, links = wait_until(page, _ANSWER_JS, {"ui": UI, "link": RESULT_LINK, "term": term,
+                                                "atLeast": at_least, "not": not_message},
+                            timeout=timeout, what=f"the search UI's answer for {term!r}")
+    return msg, [_path(h) for h in links]
 
 
-def all_results(page, limit: int = 60) -> list[str]:  # type: ignore[no-untyped-def]
+def wait_for_results(page, term: str, at_least: int = 0) -> list[str]:  # type: ignore[no-untyped-def]
+    """The result paths the UI shows once its answer for `term` is final."""
+    return wait_for_answer(page, term, at_least)[1]
+
+
+def all_results(page, term: str, limit: int = 60) -> list[str]:  # type: ignore[no-untyped-def]
     """Every result of the current search, pressing "load more" until it is gone."""
-    paths = wait_for_results(page)
+    paths = wait_for_results(page, term)
     for _ in range(limit):
         button = page.locator(LOAD_MORE)
         if button.count() == 0 or not button.first.is_visible():
             return paths
         button.first.click()
-        page.wait_for_function("([sel, n]) => document.querySelectorAll(sel).length > n",
-                               arg=[RESULT_LINK, len(paths)], timeout=15_000)
-        paths = wait_for_results(page, settle=0.3)
+        paths = wait_for_results(page, term, at_least=len(paths) + 1)
     raise AssertionError(f"still more results after {limit} pages")
 
 
 def open_search(page, site_url: str, query: str) -> list[str]:  # type: ignore[no-untyped-def]
     """Open /search/?q=query as a shared link would; returns the first results shown."""
     page.goto(f"{site_url}/search/?q={quote(query)}")
-    return wait_for_results(page)
+    return wait_for_results(page, query)
 
 
 def type_search(page, site_url: str, query: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -95,7 +98,7 @@ def type_search(page, site_url: str, query: str) -> list[str]:  # type: ignore[n
     box.wait_for(state="visible", timeout=15_000)
     box.click()
     box.type(query, delay=30)
-    return wait_for_results(page)
+    return wait_for_results(page, query)
 
 
 def js_search(page, site_url: str, query: str | None) -> list[str]:  # type: ignore[no-untyped-def]
@@ -119,7 +122,7 @@ def js_search(page, site_url: str, query: str | None) -> list[str]:  # type: ign
 def test_yanglao_finds_both_elderly_care_certificates_and_the_organization(page, site_url):
     # 失智老年人照护's name never says 养老: its catalogue keywords do, and the page shows them.
     open_search(page, site_url, "养老")
-    found = all_results(page)
+    found = all_results(page, "养老")
     assert {ELDERLY_CARE, DEMENTIA_CARE, ELDERLY_ASSOCIATION} <= set(found), found
 
 
@@ -128,12 +131,12 @@ def test_laonian_zhaohu_finds_both_elderly_care_certificates(page, site_url):
     # wants next to 老年照护, and 老年照护 (as typed) must bring up both.
     first = type_search(page, site_url, "老年照护")
     assert ELDERLY_CARE in first, first
-    assert DEMENTIA_CARE in all_results(page)
+    assert DEMENTIA_CARE in all_results(page, "老年照护")
 
 
 def test_jiqiren_finds_every_industrial_robot_certificate(page, site_url):
     open_search(page, site_url, "机器人")
-    found = set(all_results(page))
+    found = set(all_results(page, "机器人"))
     assert INDUSTRIAL_ROBOTS <= found, sorted(INDUSTRIAL_ROBOTS - found)
 
 
@@ -150,18 +153,16 @@ def test_doc_number_341_puts_the_third_batch_notice_first(page, site_url):
 
 def test_type_filter_certificate_narrows_results_to_certificates(page, site_url):
     open_search(page, site_url, "照护")
-    before = set(all_results(page))
+    before = set(all_results(page, "照护"))
     assert ELDERLY_ASSOCIATION in before and ELDERLY_CARE in before, sorted(before)
-    message = _ui_state(page)[0]
+    message = wait_for_answer(page, "照护")[0]
 
     kind_filter = page.locator(f"{UI} summary.pagefind-ui__filter-name",
                                has_text=re.compile(r"^\s*类型\s*$"))
     kind_filter.click()
     page.locator(f'{UI} input.pagefind-ui__filter-checkbox[name="类型"][value="证书"]').check()
-    page.wait_for_function(
-        "([sel, old]) => document.querySelector(sel)?.textContent.trim() !== old",
-        arg=[f"{UI} .pagefind-ui__message", message], timeout=15_000)
-    after = set(all_results(page))
+    wait_for_answer(page, "照护", not_message=message)
+    after = set(all_results(page, "照护"))
 
     care = {ELDERLY_CARE, DEMENTIA_CARE, "/certificates/early-childhood-care/"}
     assert care <= after, sorted(after)
@@ -177,7 +178,7 @@ KIND_BY_SECTION = {"certificates": "证书", "organizations": "培训评价组�
 
 def test_results_show_the_entity_kind(page, site_url):
     open_search(page, site_url, "养老")
-    all_results(page)
+    all_results(page, "养老")
     kinds = page.evaluate(
         """(sel) => Object.fromEntries(
              [...document.querySelectorAll(sel.ui + ' .pagefind-ui__result')].map((r) => [
@@ -207,7 +208,7 @@ def test_header_search_box_submits_to_the_search_page_and_shows_results(page, si
     url = urlsplit(page.url)
     assert url.path == "/search/" and parse_qs(url.query).get("q") == ["前端"], page.url
     assert page.locator(f"{UI} .pagefind-ui__search-input").input_value() == "前端"
-    assert WEB_FRONTEND in all_results(page)
+    assert WEB_FRONTEND in all_results(page, "前端")
 
 
 # ---------------------------------------------------------------- what must never be found
@@ -231,3 +232,119 @@ def test_searching_words_of_the_verify_page_never_returns_it(page, site_url):
     for term in terms:
         found = js_search(page, site_url, term)
         assert not [p for p in found if _never_indexed(p)], (term, found)
+
+
+# ---------------------------------------------------------------- every name finds its page
+
+def _names() -> dict[str, set[str]]:
+    """Every name a visitor may type → the pages it names: certificate short and full names,
+    organization names and aliases, notice 文号 in full and as "N号"."""
+    names: dict[str, set[str]] = {}
+    for kind in ("certificates", "organizations", "notices"):
+        for f in sorted((REPO / "catalogue" / kind).glob("*.yaml")):
+            d = yaml.safe_load(f.read_text(encoding="utf-8"))
+            url = f"/{kind}/{d['id']}/"
+            typed = [d.get("name"), d.get("short_name"), *(d.get("aliases") or [])]
+            if d.get("doc_number"):
+                typed.append(d["doc_number"])
+                m = re.search(r"(?<!\d)(\d+号)$", d["doc_number"])
+                typed.append(m and m.group(1))
+            for name in filter(None, typed):
+                names.setdefault(str(name), set()).add(url)
+    return names
+
+
+def test_every_name_finds_its_own_page_among_the_first_results(page, site_url):
+    # Searched as the search page searches (its engine module and ranking options), all at once.
+    names = _names()
+    assert len(names) > 250 and "华为技术有限公司" in names and "341号" in names
+    page.goto(f"{site_url}/search/")
+    first = page.evaluate(
+        """async (queries) => {
+          const { SEARCH_OPTIONS } = await import('/assets/search.js');
+          const pf = await import('/assets/search-bundle/pagefind.js');
+          const out = {};
+          for (const q of queries) {
+            // A fresh instance per name, as on a visitor's first search: no index chunk loaded
+            // for an earlier name may stand in for one this name's words miss.
+            await pf.destroy();
+            await pf.options({ ranking: SEARCH_OPTIONS.ranking });
+            const r = await pf.search(q);
+            out[q] = (await Promise.all(r.results.slice(0, 5).map((x) => x.data())))
+              .map((d) => new URL(d.url, location.href).pathname);
+          }
+          return out;
+        }""",
+        sorted(names),
+    )
+    missed = {q: sorted(urls - set(first[q])) for q, urls in names.items()
+              if not urls <= set(first[q])}
+    assert not missed, missed
+
+
+@pytest.mark.parametrize("query, own", [
+    ("华为技术有限公司", "/organizations/huawei/"),
+    ("新华三技术有限公司", "/organizations/h3c/"),
+    ("数控车铣加工", "/certificates/cnc-turning-milling/"),
+    ("车联网系统集成和应用", "/certificates/connected-vehicle-system-integration/"),
+    ("教职所〔2019〕341号", NOTICE_341),
+])
+def test_a_name_typed_into_the_search_page_shows_its_page_first_screen(page, site_url, query,
+                                                                      own):
+    assert own in open_search(page, site_url, query)
+
+
+def test_a_name_the_browser_splits_differently_still_finds_its_page(page, site_url):
+    # Intl.Segmenter cuts 高端家政 into 高 端 家政 where the indexer kept 高端: typed, key by key.
+    assert "/certificates/high-end-housekeeping/" in type_search(page, site_url, "高端家政")
+
+
+@pytest.mark.parametrize("query", ["zzqqxx不存在", "钢琴调律"])
+def test_words_found_nowhere_say_nothing_was_found(page, site_url, query):
+    page.goto(f"{site_url}/search/?q={quote(query)}")
+    message, shown = wait_for_answer(page, query)
+    assert message.startswith("没有找到") and shown == [], (message, shown)
+
+
+def test_filter_values_are_in_their_natural_order(page, site_url):
+    open_search(page, site_url, "证书")
+    values = page.evaluate(
+        """(ui) => Object.fromEntries([...document.querySelectorAll(ui + ' details')].map((d) => [
+             d.querySelector('legend')?.textContent.trim(),
+             [...d.querySelectorAll('input.pagefind-ui__filter-checkbox')]
+               .map((i) => i.value)]))""",
+        UI,
+    )
+    assert values["批次"] == ["第一批", "第二批", "第三批", "第四批"], values
+    assert values["等级"] == ["初级", "中级", "高级"], values
+    assert list(values)[:2] == ["类型", "批次"], list(values)
+
+
+def test_snippets_are_clean_chinese(page, site_url):
+    open_search(page, site_url, "老年照护")
+    snippets = page.locator(f"{UI} .pagefind-ui__result-excerpt").all_inner_texts()
+    assert snippets
+    han = r"[\u4e00-\u9fff]"
+    for text in snippets:
+        assert not re.search(rf"{han}\. ", text), text  # Pagefind's English joins
+        assert not re.search(rf"{han} +{han}", text), text  # cells run together with spaces
+        assert not text.startswith("智"), text  # Pagefind's cut inside 失智, widened back
+    assert not page.locator(f"{UI} [data-pagefind-ui-meta='names']").count()
+
+
+def test_on_a_phone_the_filters_fold_and_the_first_results_fit_the_first_screen(browser,
+                                                                                 site_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    try:
+        phone = context.new_page()
+        open_search(phone, site_url, "养老")
+        panel = phone.locator(f"{UI} .pagefind-ui__filter-panel")
+        assert not panel.is_visible()
+        first = phone.locator(f"{UI} {OWN_LINK}").first.bounding_box()
+        assert first is not None and first["y"] + first["height"] <= 844, first
+        toggle = phone.locator("#xcert-search-filters")
+        toggle.click()
+        expect(panel).to_be_visible()
+        assert toggle.get_attribute("aria-expanded") == "true"
+    finally:
+        context.close()

@@ -7,7 +7,11 @@
 //    cuts the query into words, like Pagefind does) that matches no page empties the answer, and
 //    the page says "没有找到". One-character words stay optional, as Pagefind treats them: 的, 和,
 //    与 in a typed phrase should not empty the answer.
-// 2. Filter values in their natural order: 第一批 before 第二批, 初级 before 中级 before 高级
+// 2. A page named by the query comes first: among the first results, the pages whose own name
+//    contains every part of the query (kept in their `names` metadata, see
+//    generator/render/name_index.py) move ahead of pages that only mention it, so
+//    教职成〔2019〕6号 brings its notice before the notices that cite it.
+// 3. Filter values in their natural order: 第一批 before 第二批, 初级 before 中级 before 高级
 //    (Pagefind lists them by code point: 第一批, 第三批, 第二批, 第四批).
 import * as pagefind from "../../pagefind/pagefind.js";
 
@@ -67,6 +71,28 @@ export async function missingWords(term) {
   return missing;
 }
 
+// How many of the first results are looked at for rule 2 (each costs one small fragment fetch,
+// which Pagefind caches; the search page shows the first five).
+const PROMOTE_WINDOW = 20;
+
+/** The query's runs of letters, digits and Chinese characters (as the name index cuts names). */
+function queryRuns(term) {
+  return (term ?? "").toLocaleLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+async function namedFirst(term, results) {
+  const runs = queryRuns(term);
+  if (!runs.length || results.length < 2) return results;
+  const head = results.slice(0, PROMOTE_WINDOW);
+  const named = await Promise.all(head.map(async (r) => {
+    const names = ((await r.data()).meta?.names ?? "").split(" ");
+    return runs.every((run) => names.some((n) => n.startsWith(run)));
+  }));
+  const first = head.filter((_, i) => named[i]);
+  const rest = head.filter((_, i) => !named[i]);
+  return [...first, ...rest, ...results.slice(PROMOTE_WINDOW)];
+}
+
 /** The site's rules applied to one of Pagefind's answers. */
 async function applyRules(term, result) {
   if (!result) return result; // a preload, or a debounced search overtaken by a newer one
@@ -77,6 +103,7 @@ async function applyRules(term, result) {
       for (const value of Object.keys(values)) values[value] = 0;
     }
   }
+  if (term !== null) result.results = await namedFirst(term, result.results);
   result.filters = orderFilters(result.filters);
   result.totalFilters = orderFilters(result.totalFilters);
   return result;
