@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, TODAY, copy_repo, run_xcert
+from playwright.sync_api import expect
 
 DEMO_PASSPHRASE = "xcert-demo-passphrase"  # published on purpose: generator/credentials/issuing/demo.py
 
@@ -131,10 +132,11 @@ def test_the_browser_reloads_by_itself_and_shows_a_broken_edit(served, page) -> 
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(server.url + NOTICE_URL)
-    page.wait_for_function("() => document.querySelector('h1') !== null")
+    # Locator waits poll from Playwright's own script; wait_for_function would eval in the page,
+    # which its Content-Security-Policy forbids once the answer is not there at the first try.
+    page.locator("h1").wait_for(timeout=60_000)
     _edit(root, NOTICE, TITLE, TITLE.replace("首批", "首批（改）"))
-    page.wait_for_function("() => document.querySelector('h1').textContent.includes('首批（改）')",
-                           timeout=60_000)
+    expect(page.locator("h1")).to_contain_text("首批（改）", timeout=60_000)
     _edit(root, NOTICE, "\nissuer:", "\nissuer: [unclosed\nx:")
     box = page.wait_for_selector("#xcert-serve-error", timeout=60_000)
     assert "catalogue/notices/2019-67-first-batch-announcement.yaml:" in box.text_content()

@@ -29,13 +29,13 @@ function parse(html) {
 function render(chars) {
   let html = "";
   let open = false;
-  const escape = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const escapeHtml = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   for (const { ch, marked } of chars) {
     if (marked !== open) {
       html += marked ? "<mark>" : "</mark>";
       open = marked;
     }
-    html += escape(ch);
+    html += escapeHtml(ch);
   }
   return open ? `${html}</mark>` : html;
 }
