@@ -22,7 +22,7 @@ check: $(STAMP)
 	$(BIN)/xcert check
 
 test: $(STAMP) $(NODE_STAMP) browser-deps
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist loadscope
 
 # The code's own checks (tests/test_code_style.py runs the same ones inside `make test`).
 lint: $(STAMP) $(NODE_STAMP)

@@ -10,10 +10,11 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 REPO = Path(__file__).resolve().parents[1]
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -52,13 +53,35 @@ def copy_repo(dest: Path) -> Path:
     return dest
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped catalogue built once for the session with a fixed date."""
-    root = copy_repo(tmp_path_factory.mktemp("repo"))
+def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str,
+                 make: Callable[[Path], None]) -> Path:
+    """A folder `make` fills once for the whole test run, however many xdist workers share it.
+
+    The first worker to ask makes it under a file lock; the others wait for the lock and find it
+    done. Whoever uses it must not change it (copy it first)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, shared by its workers (each has its own below it)
+    folder, done = base / f"shared-{name}", base / f"shared-{name}.done"
+    with FileLock(str(base / f"shared-{name}.lock")):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
+def _build_shipped(folder: Path) -> None:
+    root = copy_repo(folder / "repo")
     result = run_xcert("build", "--root", str(root), "--today", TODAY.isoformat())
     assert result.returncode == 0, result.stderr
-    return root / "site"
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped catalogue built once for the run with a fixed date (do not change it)."""
+    return once_per_run(tmp_path_factory, "built-site", _build_shipped) / "repo" / "site"
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import TODAY, copy_repo, run_xcert
+from conftest import TODAY, copy_repo, once_per_run, run_xcert
 
 DEMO_PASSPHRASE = "xcert-demo-passphrase"  # published on purpose: generator/credentials/issuing/demo.py
 
@@ -32,7 +32,8 @@ def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     catalogue with the DEMO records (so the verify page has something to check) and ISSUED_CSV,
     issued through the command line."""
     if id(tmp_path_factory) not in _BUILT:
-        _BUILT[id(tmp_path_factory)] = _build(tmp_path_factory)
+        folder = once_per_run(tmp_path_factory, "published-site", _build)
+        _BUILT[id(tmp_path_factory)] = folder / "repo" / "site"
     return _BUILT[id(tmp_path_factory)]
 
 
@@ -47,8 +48,7 @@ _BUILT: dict[int, Path] = {}
 _SERVED: dict[int, str] = {}
 
 
-def _build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work = tmp_path_factory.mktemp("published")
+def _build(work: Path) -> None:
     root, keys = copy_repo(work / "repo"), work / "demo-keys"
     steps = (
         ("demo", "--repo", str(root), "--key-dir", str(keys)),
@@ -59,7 +59,6 @@ def _build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for step in steps:
         result = run_xcert(*step, env={"XCERT_PASSPHRASE": DEMO_PASSPHRASE})
         assert result.returncode == 0, f"xcert {step[0]}: {result.stderr}"
-    return root / "site"
 
 
 def _write(path: Path, text: str) -> Path:
