@@ -62,6 +62,22 @@ function issuedText(cert) {
   return `${r.demo ? "DEMO 演示数据：" : ""}共 ${r.total} 份（${perYear}${revoked}）`;
 }
 
+// The standing with the notice it follows from, as the certificate page explains it.
+function statusText(cert) {
+  const byKind = (kind) => cert.notices.filter((n) => n.kind === kind)
+    .sort((a, b) => b.date.localeCompare(a.date))[0];
+  const name = (n) => n.doc_number || `《${n.title}》`;
+  const decision = cert.status === "已退出" ? byKind("退出") : byKind("确认");
+  if ((cert.status === "已确认" || cert.status === "已退出") && decision) {
+    return `${cert.status}（${name(decision)}，${decision.date}）`;
+  }
+  const announced = byKind("公示");
+  if (announced && cert.status !== "未收录公告") {
+    return `${cert.status}（${name(announced)}公示；本目录尚未收录确认通知）`;
+  }
+  return cert.status;
+}
+
 // Each row: a label and a function from a certificate to text; a link row gives [text, href].
 const ROWS = [
   ["培训评价组织", (c) => [c.organization.name, c.organization.url]],
@@ -76,7 +92,7 @@ const ROWS = [
   ...EDU.map((edu) => [`衔接${edu === "本科" ? "（接续）本科" : edu}专业`, (c) => perLevel(c, (l) => (l.majors[edu]?.length ? l.majors[edu].join("、") : null))]),
   ["就业方向", (c) => perLevel(c, (l) => l.employment || null)],
   ["职业技能等级标准", (c) => (c.standard ? [c.standard.name, c.standard.url] : "本目录尚未收录")],
-  ["状态", (c) => c.status],
+  ["状态", statusText],
   ["相关公告", (c) => join(c.notices.map((n) => n.doc_number || n.title))],
   ["使用情况", outcomesText],
   ["已颁发证书（本站记录）", issuedText],

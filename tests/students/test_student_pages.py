@@ -82,6 +82,9 @@ def test_compare_says_in_words_what_the_catalogue_does_not_hold(page, site_url) 
     assert rows["考核方式"][1] == "本目录未收录"
     assert rows["考核成本上限"][1] == "本目录未收录考核方式，无从计算"
     assert rows["衔接高职专业"][0].startswith("初级：计算机应用技术")
+    assert rows["状态"] == ["已确认（教职所〔2019〕89号，2019-04-15）",
+                          "已公示，待确认（教职所〔2019〕341号公示；本目录尚未收录确认通知）",
+                          "已确认（教职所〔2019〕89号，2019-04-15）"]
 
 
 def _finder(page, site_url: str, words: str, edu: str = "高职") -> tuple[str, dict[str, list[str]]]:  # type: ignore[no-untyped-def]
