@@ -20,6 +20,7 @@ from generator.models import (
     Notice,
     Organization,
     Standard,
+    TrainingPlan,
     WorkArea,
 )
 from generator.render.outcomes import records_source
@@ -137,6 +138,11 @@ def standard(cat: Catalogue, s: Standard) -> dict[str, Any]:
                     "majors": {edu.value: list(n) for edu, n in lv.majors.items()},
                     "goal": lv.goal or None, "employment": lv.employment or None,
                     "work_areas": _work_areas(lv.work_areas)} for lv in s.levels],
+        "professional_qualities": [{"category": q.category, "items": list(q.items)}
+                                   for q in s.professional_qualities],
+        "glossary": [{"term": g.term, "definition": g.definition} for g in s.glossary],
+        "corrections": [{"where": c.where or None, "printed": c.printed,
+                         "corrected": c.corrected, "reason": c.reason} for c in s.corrections],
     }
 
 
@@ -147,7 +153,19 @@ def notice(n: Notice, today: dt.date) -> dict[str, Any]:
             "key_points": list(n.key_points),
             "concerns": {"organizations": list(n.concerns.organizations),
                          "certificates": list(n.concerns.certificates),
-                         "standards": list(n.concerns.standards)}}
+                         "standards": list(n.concerns.standards)},
+            "training_plans": [_training_plan(t) for t in n.training_plans]}
+
+
+def _training_plan(t: TrainingPlan) -> dict[str, Any]:
+    return {"name": t.name, "certificate": t.certificate, "organization": t.organization,
+            "dated": t.dated.isoformat() if t.dated else None, "hours": t.hours, "days": t.days,
+            "fee": t.fee, "fee_note": t.fee_note or None, "audience": t.audience or None,
+            "content": t.content or None,
+            "classes": [{"number": k.number, "start": k.period.start.isoformat(),
+                         "end": k.period.end.isoformat(), "level": k.level.value,
+                         "form": k.form or None, "fee": k.fee, "size": k.size,
+                         "place": k.place or None} for k in t.classes]}
 
 
 def majors(cat: Catalogue) -> list[dict[str, Any]]:

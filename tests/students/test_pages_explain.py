@@ -111,3 +111,21 @@ def test_a_chart_title_and_source_are_printed_once(built_site: Path) -> None:
         encoding="utf-8")
     assert "<title>本领域各批次试点证书数</title>" in svg and "<desc>来源：" in svg
     assert ">来源：" not in svg.split("</desc>", 1)[1]  # not drawn a second time in the picture
+
+
+def test_the_new_data_is_in_the_open_data_too(built_site: Path) -> None:
+    import json
+
+    notice = json.loads((built_site / "api" / "notices" /
+                         "2019-137-teacher-training-announcement.json").read_text(encoding="utf-8"))
+    plans = {p["certificate"]: p for p in notice["training_plans"]}
+    assert plans["web-frontend"]["classes"] == []
+    eighth = plans["logistics-management"]["classes"][7]
+    assert eighth == {"number": 8, "start": "2019-08-19", "end": "2019-08-23", "level": "高级",
+                      "form": "面授", "fee": 3000, "size": 120, "place": "待定"}
+    std = json.loads((built_site / "api" / "standards" / "web-frontend.json").read_text(
+        encoding="utf-8"))
+    assert len(std["glossary"]) == 36 and std["professional_qualities"][0]["category"] == "职业道德"
+    logistics = json.loads((built_site / "api" / "standards" / "logistics-management.json")
+                           .read_text(encoding="utf-8"))
+    assert len(logistics["corrections"]) == 5
