@@ -318,6 +318,8 @@ def test_filter_values_are_in_their_natural_order(page, site_url):
     assert values["批次"] == ["第一批", "第二批", "第三批", "第四批"], values
     assert values["等级"] == ["初级", "中级", "高级"], values
     assert list(values)[:2] == ["类型", "批次"], list(values)
+    # On a wide screen the panel is beside the results: no "筛选" fold.
+    assert not page.locator("#xcert-search-filters").is_visible()
 
 
 def test_snippets_are_clean_chinese(page, site_url):
