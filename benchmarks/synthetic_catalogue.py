@@ -74,8 +74,15 @@ TAILS = [("与管理", "management"), ("技术应用", "application"), ("运营"
          ("数据分析", "data-analysis"), ("服务与咨询", "consulting"), ("设计与开发", "design"),
          ("实训指导", "coaching")]
 CN_DIGITS = "零一二三四五六七八九"
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "玉屏洋振国建华明伟芳娜敏静丽强磊军勇杰涛斌超霞平刚桂英红梅兰秀文辉鹏飞宇晨欣怡浩然子涵思远雨婷佳琪嘉"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾"
+    "毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "玉屏洋振国建华明伟芳娜敏静丽强磊军勇杰涛斌超霞平刚桂英红梅兰秀文辉鹏飞宇晨欣怡"
+    "浩然子涵思远雨婷佳琪嘉"
+)
 POLICY_TITLES = [
     "关于做好{year}年 1+X 证书制度试点工作的通知",
     "关于印发《职业技能等级证书监督管理办法（试行）》的通知",
@@ -140,7 +147,8 @@ def _uniq(items: list[str]) -> list[str]:
 
 
 def _split_org(name: str, oid: str) -> list[tuple[str, str]]:
-    """Brand words of a real organization: 北京华航唯实机器人科技股份有限公司 → 华航/huahang, 唯实/weishi."""
+    """Brand words of a real organization:
+    北京华航唯实机器人科技股份有限公司 → 华航/huahang, 唯实/weishi."""
     core = re.sub(r"[（(][^）)]*[）)]", "", name)
     for cn, _ in REGIONS:
         if core.startswith(cn):
@@ -305,7 +313,8 @@ class _Gen:
                 cut = name[: -self.r.choice((1, 2, 3))]
                 d["name_restored"] = {
                     "from": cut,
-                    "note": f"原表「培训评价组织名称」栏宽所限，名称被截断为「{cut}」；按企业信用信息公示系统登记的名称补全。"}
+                    "note": f"原表「培训评价组织名称」栏宽所限，名称被截断为「{cut}」；"
+                    "按企业信用信息公示系统登记的名称补全。"}
             if self.r.random() < 0.15:
                 d["contacts"] = [{"name": self.person(), "organization": name,
                                   "phone": f"0{self.r.randrange(10, 999)}-{self.r.randrange(10**7, 10**8)}",
@@ -388,7 +397,8 @@ class _Gen:
             t1, t2 = self.sample(self.v.tasks, 2)
             d["definition"] = f"运用{short}相关的专业知识、方法和工具，完成{t1}、{t2}等工作任务的技能。"
         d["summary"] = (
-            f"《{name}》由{org['name']}在教育部指导下组织专家编写（{year}年{self.r.randint(1, 12)}月），"
+            f"《{name}》由{org['name']}在教育部指导下组织专家编写"
+            f"（{year}年{self.r.randint(1, 12)}月），"
             f"以反映{self.v.fields[cert['field']]}相关行业当前技术水平及其对从业人员的能力要求为目标。\n\n"
             "标准采用功能分析法编写，由五个要素构成：工作领域、工作任务、职业技能、技能要求、知识要求。"
             f"职业技能分初级、中级、高级三个等级：初级证书持有者{self.pick(self.v.abilities)}，"
@@ -517,7 +527,8 @@ def generate(  # noqa: C901 (the generator's recipe, one kind of entity after an
     std_every = certificates // standards if standards and certificates else 0
     std_certs = {i * std_every + std_every // 2 for i in range(standards)} if std_every else set()
     certs: list[dict[str, Any]] = []
-    ann_titles = [f"关于参与 1+X 证书制度试点第{cn_number(batch_of_group[i])}批职业教育培训评价组织和职业技能等级证书的公示公告"
+    ann_titles = [f"关于参与 1+X 证书制度试点第{cn_number(batch_of_group[i])}批"
+                  "职业教育培训评价组织和职业技能等级证书的公示公告"
                   f"（第 {i + 1} 组）" for i in range(n_ann)]
     for ci, (cid, short, fld, note) in enumerate(names):
         gi = group_of[ci]
@@ -533,14 +544,16 @@ def generate(  # noqa: C901 (the generator's recipe, one kind of entity after an
             cut = d["name"][:-1]
             d["name_restored"] = {
                 "from": cut,
-                "note": f"原表「职业技能等级证书名称」栏宽所限，名称被截断为「{cut}」；按证书名称的统一格式补全为「{d['name']}」。"}
+                "note": f"原表「职业技能等级证书名称」栏宽所限，名称被截断为「{cut}」；"
+                f"按证书名称的统一格式补全为「{d['name']}」。"}
         if r.random() < 0.2:
             forms = g.v.forms
             split = r.choice([(50, 50), (40, 60), (30, 70), (100,)])
             part_names = ["理论考试", "实操考试"]
             d["exam"] = {
                 "description": (f"{short}职业技能初、中、高三个级别均为闭卷考试，包括"
-                                f"{'理论考试和实操考试两部分' if len(split) == 2 else '一个部分'}，成绩达到 60 分方可获得相应级别的证书。"),
+                                f"{'理论考试和实操考试两部分' if len(split) == 2 else '一个部分'}，"
+                                "成绩达到 60 分方可获得相应级别的证书。"),
                 "parts": [{"name": part_names[j], "form": forms[j + r.randrange(len(forms) - 1)] if j else forms[r.randrange(2)],
                            "share": share, "full_mark": 100, "pass_mark": 60,
                            "description": g.pick(g.v.requirements)} for j, share in enumerate(split)]}
@@ -561,7 +574,8 @@ def generate(  # noqa: C901 (the generator's recipe, one kind of entity after an
             h = r.choice([(96, 224, 320), (64, 128, 192), (48, 96, 144)])
             d["summary"] = (f"按《{short}职业技能等级标准》，本证书考核{g.pick(g.v.skill_names).removeprefix('能')}等技能。"
                             f"初级证书持有者{g.pick(g.v.abilities)}，中级{g.pick(g.v.abilities)}，"
-                            f"高级{g.pick(g.v.abilities)}；培训时间分别不少于 {h[0]}、{h[1]}、{h[2]} 标准课时（均含下级课时）。")
+                            f"高级{g.pick(g.v.abilities)}；"
+                            f"培训时间分别不少于 {h[0]}、{h[1]}、{h[2]} 标准课时（均含下级课时）。")
         d["source"] = {"document": SOURCE_DOC, "heading": ann_titles[gi],
                        "note": f"附件 1 第{cn_number(d['batch'])}批名单第 {groups[gi].index(ci) + 1} 项。"}
         certs.append(d)
@@ -581,8 +595,10 @@ def generate(  # noqa: C901 (the generator's recipe, one kind of entity after an
         c = first_cert.get(o["id"])
         if c and r.random() < 0.3:
             o["summary"] = (f"第{cn_number(c['batch'])}批培训评价组织，组织编写《{c['short_name']}职业技能等级标准》"
-                            f"（{2019 + c['batch'] // 3} 年 {r.randint(1, 12)} 月）。其{c['short_name']}证书师资培训方案"
-                            f"经公示：每期 {r.choice((24, 40, 56))} 学时、{r.choice((3, 5, 7))} 天，拟收费 {r.choice((2000, 2500, 3000))} 元/人。")
+                            f"（{2019 + c['batch'] // 3} 年 {r.randint(1, 12)} 月）。"
+                            f"其{c['short_name']}证书师资培训方案"
+                            f"经公示：每期 {r.choice((24, 40, 56))} 学时、{r.choice((3, 5, 7))} 天，"
+                            f"拟收费 {r.choice((2000, 2500, 3000))} 元/人。")
         if c and r.random() < 0.05:
             o["outcomes"] = [{"metric": "candidates", "year": y, "value": r.randrange(500, 50000),
                               "source": f"{o['name']}年度报告", "date": f"{y + 1}-03-01"}
@@ -665,12 +681,15 @@ def generate(  # noqa: C901 (the generator's recipe, one kind of entity after an
         if stds_here:
             concerns["standards"] = stds_here
         n_o, n_c = len(concerns["organizations"]), len(grp)
-        summary = (f"职教所受教育部委托持续招募培训评价组织，经专家遴选产生 {n_o} 家培训评价组织的 {n_c} 个职业技能等级证书，"
+        summary = (f"职教所受教育部委托持续招募培训评价组织，"
+                   f"经专家遴选产生 {n_o} 家培训评价组织的 {n_c} 个职业技能等级证书，"
                    f"拟参与 1+X 证书制度试点，并将名单及标准向社会公示。汇编收录了名单，标准部分从略。")
+        fields_here = dict.fromkeys(g.v.fields[certs[i]["field"]].removesuffix("大类") for i in grp)
         kps = [f"拟参与试点的为 {n_o} 家培训评价组织的 {n_c} 个职业技能等级证书。",
-               f"公示期为 {date.year} 年 {date.month} 月 {date.day} 日至 {end.year} 年 {end.month} 月 {end.day} 日。",
+               f"公示期为 {date.year} 年 {date.month} 月 {date.day} 日"
+               f"至 {end.year} 年 {end.month} 月 {end.day} 日。",
                f"招募期间共收到 {r.randint(150, 300)} 家单位提交的 {r.randint(300, 600)} 份有效申请。",
-               f"名单覆盖{'、'.join(dict.fromkeys(g.v.fields[certs[i]['field']].removesuffix('大类') for i in grp))}等领域。"]
+               f"名单覆盖{'、'.join(fields_here)}等领域。"]
         extra = {"period": {"start": date.isoformat(), "end": end.isoformat()}, "contacts": contacts(),
                  "key_points": kps, "concerns": concerns}
         rel = policy_before(date, r.randint(0, 2))
@@ -688,7 +707,8 @@ def generate(  # noqa: C901 (the generator's recipe, one kind of entity after an
         b = a["title"].split("第")[1].split("批")[0]
         c = a["concerns"]
         title = f"关于确认参与 1+X 证书制度试点的第{b}批职业教育培训评价组织及职业技能等级证书的通知"
-        summary = (f"经公示无异议，确认第{b}批 {len(c['organizations'])} 家培训评价组织的 {len(c['certificates'])} 个职业技能等级证书"
+        summary = (f"经公示无异议，确认第{b}批 {len(c['organizations'])} 家培训评价组织的 "
+                   f"{len(c['certificates'])} 个职业技能等级证书"
                    f"参与 1+X 证书制度试点。名单与公示名单相同。")
         confs.append(new_notice(date, "确认", title, summary, "confirmation",
                                 concerns={k: list(v) for k, v in c.items() if k != "standards"},
@@ -700,7 +720,8 @@ def generate(  # noqa: C901 (the generator's recipe, one kind of entity after an
         date = base["_date"] + dt.timedelta(days=r.randint(20, 120))
         picked = g.sample(base["concerns"]["certificates"], r.randint(3, 12))
         title = f"关于做好第{cn_number(1 + i % 20)}批 1+X 证书制度试点工作的通知"
-        summary = ("为推进 1+X 证书制度试点，教育部职业教育与成人教育司就有关证书的试点院校遴选、师资培训、"
+        summary = ("为推进 1+X 证书制度试点，教育部职业教育与成人教育司就有关证书的试点院校遴选、"
+                   "师资培训、"
                    "考核站点建设和经费保障等工作作出部署，请各地教育行政部门按要求组织实施。")
         new_notice(date, "通知", title, summary, "pilot-work", issuer="教育部职业教育与成人教育司",
                    prefix=dict(g.v.issuers).get("教育部职业教育与成人教育司", "教职成司函"),
@@ -714,7 +735,8 @@ def generate(  # noqa: C901 (the generator's recipe, one kind of entity after an
         end = _period_end(r, date)
         o = org_by_id[c["organization"]]
         title = f"关于{c['short_name']}职业技能等级证书师资培训方案的公示"
-        summary = (f"{o['name']}报送的{c['short_name']}证书师资培训方案经审核，现予公示：每期 {r.choice((24, 40))} 学时，"
+        summary = (f"{o['name']}报送的{c['short_name']}证书师资培训方案经审核，"
+                   f"现予公示：每期 {r.choice((24, 40))} 学时，"
                    f"拟收费 {r.choice((2000, 3000))} 元/人。")
         new_notice(date, "公示", title, summary, "teacher-training",
                    period={"start": date.isoformat(), "end": end.isoformat()}, contacts=contacts(),
@@ -726,8 +748,10 @@ def generate(  # noqa: C901 (the generator's recipe, one kind of entity after an
         base = g.pick(old)
         date = min(base["_date"] + dt.timedelta(days=r.randint(200, 700)), TODAY - dt.timedelta(days=1))
         picked = g.sample(base["concerns"]["certificates"], r.randint(1, 3))
-        title = f"关于部分职业技能等级证书退出 1+X 证书制度试点的公告（{date.year}年第{cn_number(1 + i % 9)}号）"
-        summary = "根据证书监督管理办法，经培训评价组织申请并经评估，下列职业技能等级证书退出 1+X 证书制度试点，已取得的证书继续有效。"
+        title = (f"关于部分职业技能等级证书退出 1+X 证书制度试点的公告"
+                 f"（{date.year}年第{cn_number(1 + i % 9)}号）")
+        summary = ("根据证书监督管理办法，经培训评价组织申请并经评估，"
+                   "下列职业技能等级证书退出 1+X 证书制度试点，已取得的证书继续有效。")
         idx = {c["id"]: c for c in certs}
         new_notice(date, "退出", title, summary, "withdrawal",
                    concerns={"organizations": list(dict.fromkeys(idx[p]["organization"] for p in picked)),
@@ -792,7 +816,8 @@ def write_root(  # noqa: C901 (one file kind after another)
     for kind, ids in site_src_refs(repo).items():
         missing = sorted(set(ids) - {d["id"] for d in have[kind]})
         if missing:
-            print(f"warning: site_src links to {kind} {', '.join(missing)}, which this catalogue lacks; "
+            print(f"warning: site_src links to {kind} {', '.join(missing)}, "
+                  "which this catalogue lacks; "
                   "a strict build may fail", file=sys.stderr)
     verify = out / "site_src" / "verify" / "index.md"
     if not verify.exists():  # the nav names it; another engineer's page may not be in yet
@@ -825,7 +850,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(gen.standards)} standards, {len(gen.notices)} notices into {cat}")
     if not a.no_verify:
         c = verify_catalogue(cat)
-        print(f"load_catalogue: valid ({len(c.organizations)} organizations, {len(c.certificates)} certificates, "
+        print(f"load_catalogue: valid ({len(c.organizations)} organizations, "
+              f"{len(c.certificates)} certificates, "
               f"{len(c.standards)} standards, {len(c.notices)} notices)")
     return 0
 

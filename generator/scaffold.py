@@ -190,7 +190,8 @@ def _references(v: dict[str, Any], cat: Catalogue) -> None:
 
 
 def notice_slug(v: dict[str, Any], taken: set[str]) -> str:
-    """`<year>-<number>-<kind>` from the document number, else `<date>-<kind>`; never a taken one."""
+    """`<year>-<number>-<kind>` from the document number, else `<date>-<kind>`; never a taken
+    one."""
     word = NoticeKind(v["kind"]).name.lower()
     m = _DOC_NUMBER.search(str(v.get("doc_number", "")))
     base = f"{m.group(1)}-{int(m.group(2))}-{word}" if m else f"{v['date']}-{word}"
@@ -207,7 +208,8 @@ def _notice_text(v: dict[str, Any]) -> list[str]:
         out.append(f"doc_number: {_q(v['doc_number'])}")
     out += [f"issuer: {_q(v['issuer'])}", f"date: {_q(v['date'])}", f"kind: {_q(v['kind'])}"]
     if v.get("start") or v.get("end"):
-        out += ["# 公示期：首尾两天都算在内；不少于 catalogue/policy.yaml 规定的工作日数（默认 5 个）。",
+        out += ["# 公示期：首尾两天都算在内；"
+                "不少于 catalogue/policy.yaml 规定的工作日数（默认 5 个）。",
                 "period:", f"  start: {_q(v.get('start'))}", f"  end: {_q(v.get('end'))}"]
     contact = {k: v[f"contact_{k}"] for k in ("name", "phone", "email", "address", "postcode")
                if v.get(f"contact_{k}")}
@@ -283,7 +285,8 @@ def new_file(kind: str, root: Path, given: dict[str, Any],
     _references(v, cat)
     slug = str(v["id"])
     if not is_slug(slug) or len(slug) > 80:
-        raise UsageError(f"--id {slug!r} is not a valid id: use lower-case ASCII letters, digits and single hyphens")
+        raise UsageError(f"--id {slug!r} is not a valid id: use lower-case ASCII letters, "
+                         "digits and single hyphens")
     path = root / FOLDERS[kind] / f"{slug}.yaml"
     if path.exists():
         raise UsageError(f"{path} already exists; xcert new never overwrites a file: choose another --id")

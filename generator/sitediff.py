@@ -1,4 +1,5 @@
-"""What a change does to the public site: build it at a git revision and at the working tree, compare.
+"""What a change does to the public site: build it at a git revision and at the working tree,
+compare.
 
 Both sides are built by the code running now, from each side's catalogue, site_src/ and
 mkdocs.yml, so the report shows what the data change does (the pull request a clerk opens) and
@@ -76,7 +77,8 @@ def _git(root: Path, *args: str) -> bytes:
 
 
 def export_revision(root: Path, revision: str, dest: Path) -> None:
-    """The build inputs as they are at `revision`, written under `dest`; the repository is not touched."""
+    """The build inputs as they are at `revision`, written under `dest`; the repository is not
+    touched."""
     commit = _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
     names = set(_git(root, "ls-tree", "--name-only", commit).decode("utf-8").splitlines())
     paths = [p for p in BUILD_INPUTS if p in names]

@@ -25,7 +25,8 @@ class CalendarRangeError(XcertError):
         super().__init__(
             f"cannot count working days for {day.isoformat()}: the official holiday calendar in "
             f"chinese-calendar {_package_version()} covers {first}–{last}; upgrade the package "
-            f"(pip install -U chinese-calendar) once the State Council publishes {day.year}'s holidays")
+            f"(pip install -U chinese-calendar) once the State Council publishes "
+            f"{day.year}'s holidays")
 
 
 def _package_version() -> str:

@@ -22,8 +22,10 @@ def test_check_reports_every_error_with_file_line_and_field(tmp_path: Path) -> N
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert lines == [
-        "catalogue/certificates/unknown-organization.yaml:5:1: organization: unknown organization 'no-such-org'",
-        "catalogue/notices/period-ends-before-start.yaml:9:3: period.end: the period ends (2019-03-01) before it starts (2019-03-26)",
+        "catalogue/certificates/unknown-organization.yaml:5:1: organization: "
+        "unknown organization 'no-such-org'",
+        "catalogue/notices/period-ends-before-start.yaml:9:3: period.end: "
+        "the period ends (2019-03-01) before it starts (2019-03-26)",
         "2 errors in catalogue/",
     ]
     assert "Traceback" not in result.stderr

@@ -1,4 +1,5 @@
-"""`xcert check`: validate the whole catalogue without building; warnings fail only with --strict."""
+"""`xcert check`: validate the whole catalogue without building; warnings fail only with
+--strict."""
 from __future__ import annotations
 
 import argparse

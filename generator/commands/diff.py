@@ -1,4 +1,5 @@
-"""`xcert diff BASE`: build the site at BASE and at the working tree; print the difference as Markdown."""
+"""`xcert diff BASE`: build the site at BASE and at the working tree; print the difference as
+Markdown."""
 from __future__ import annotations
 
 import argparse

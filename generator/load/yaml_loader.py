@@ -175,7 +175,8 @@ class _Converter:
             if key in out:
                 first = out.key_locations[key]
                 raise LoadError(
-                    f"duplicate key '{key}' (first at line {first.line}); YAML would silently keep only the last",
+                    f"duplicate key '{key}' (first at line {first.line}); "
+                    "YAML would silently keep only the last",
                     location=_loc(self.path, key_node),
                     field=key,
                 )
@@ -194,7 +195,8 @@ def _decode(data: bytes, path: str) -> str:
         line = data[: e.start].count(b"\n") + 1
         column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
         raise LoadError(
-            f"not valid UTF-8 (byte 0x{data[e.start]:02x}){_gbk_hint(data)}; save the file as UTF-8",
+            f"not valid UTF-8 (byte 0x{data[e.start]:02x}){_gbk_hint(data)}; "
+            "save the file as UTF-8",
             location=Location(path, line, column),
         ) from e
     return text.replace("\r\n", "\n")

@@ -1,1 +1,2 @@
-"""Stage 3: render the validated catalogue into a renderer-neutral docs tree (Markdown + front matter)."""
+"""Stage 3: render the validated catalogue into a renderer-neutral docs tree (Markdown + front
+matter)."""

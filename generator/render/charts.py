@@ -47,13 +47,16 @@ def render_svg(chart: Chart) -> str:
         w = max(1.0, span * value / biggest) if value > 0 else 0
         rows.append(
             f'<text x="{BAR_AREA_LEFT - 8}" y="{y + 17}" text-anchor="end">{_xml(label)}</text>'
-            f'<rect x="{BAR_AREA_LEFT}" y="{y + 4}" width="{w:.1f}" height="{ROW - 10}" fill="{PALETTE}"/>'
-            f'<text x="{BAR_AREA_LEFT + w + 6:.1f}" y="{y + 17}">{_xml(_fmt(value))}{_xml(chart.unit)}</text>')
+            f'<rect x="{BAR_AREA_LEFT}" y="{y + 4}" width="{w:.1f}" height="{ROW - 10}" '
+            f'fill="{PALETTE}"/>'
+            f'<text x="{BAR_AREA_LEFT + w + 6:.1f}" y="{y + 17}">'
+            f"{_xml(_fmt(value))}{_xml(chart.unit)}</text>")
     about = f"来源：{chart.source}（{chart.date}）"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
         f'height="{height}" role="img" aria-label="{_xml(chart.title)}" '
-        f'font-family="Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif" font-size="13">'
+        'font-family="Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, '
+        'sans-serif" font-size="13">'
         f"<title>{_xml(chart.title)}</title><desc>{_xml(about)}</desc>"
         f'<rect width="100%" height="100%" fill="#fff"/>'
         + "".join(rows)

@@ -33,7 +33,8 @@ def _period_text(n: Notice) -> str:
     p = n.period
     days = workdays.working_days_or_none(p.start, p.end)
     counted = f"，{days} 个工作日" if days is not None else ""
-    return f"公示期：{p.start.isoformat()} 至 {p.end.isoformat()}（{(p.end - p.start).days + 1} 个自然日{counted}）"
+    natural = (p.end - p.start).days + 1
+    return f"公示期：{p.start.isoformat()} 至 {p.end.isoformat()}（{natural} 个自然日{counted}）"
 
 
 def _notices_url(site_url: str | None) -> str:

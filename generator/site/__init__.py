@@ -1,1 +1,2 @@
-"""Stages 4-6: assemble the docs tree, build HTML with mkdocs, index it with Pagefind, swap it in."""
+"""Stages 4-6: assemble the docs tree, build HTML with mkdocs, index it with Pagefind, swap it
+in."""

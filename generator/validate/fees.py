@@ -12,7 +12,8 @@ def _check(cert: Certificate) -> list[LocatedError]:
         field = f"fees[{i}].amount"
         if cert.exam is None:
             errors.append(ValidationError(
-                "a declared fee needs the exam described as parts (exam.parts) to check it against the cost cap",
+                "a declared fee needs the exam described as parts (exam.parts) to check it "
+                "against the cost cap",
                 location=where, field=field))
             continue
         cap = cert.exam.cost_cap

@@ -29,7 +29,8 @@ def check(cat: Catalogue, *, min_working_days: int | None = None) -> list[Catalo
         if days < minimum:
             warnings.append(CatalogueWarning(
                 f"the 公示 period {n.period.start} to {n.period.end} has {days} working day"
-                f"{'s' if days != 1 else ''}, fewer than the minimum of {minimum}; lengthen it, or, if "
-                f"the document really sets it, add '{n.id}' to accepted_short_announcements in "
+                f"{'s' if days != 1 else ''}, fewer than the minimum of {minimum}; "
+                f"lengthen it, or, if the document really sets it, add '{n.id}' to "
+                "accepted_short_announcements in "
                 f"catalogue/policy.yaml", location=where, field="period"))
     return warnings

@@ -58,7 +58,8 @@ def _describe(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{kind} ({value}; quote it if it is text, e.g. a postcode or code)"
     if isinstance(value, str) and _looks_numeric(value):
-        return f"{kind} ('{value}': YAML reads 1e3 as text; write the number in plain digits, e.g. 1000)"
+        return (f"{kind} ('{value}': YAML reads 1e3 as text; write the number in plain digits, "
+                "e.g. 1000)")
     return kind
 
 
@@ -158,8 +159,9 @@ def _yaml11_numbers(data: Any, file: str, reported: set[str]) -> list[Validation
                 loc, name = _locate(data, [*path, key], file)
                 if name not in reported:
                     found.append(ValidationError(
-                        f"'{value.source}' is read by YAML as the number {int(value)}; write the "
-                        "number in plain digits, or quote it if it is text", location=loc, field=name))
+                        f"'{value.source}' is read by YAML as the number {int(value)}; "
+                        "write the number in plain digits, or quote it if it is text",
+                        location=loc, field=name))
             else:
                 walk(value, [*path, key])
 

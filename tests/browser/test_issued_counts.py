@@ -11,8 +11,8 @@ from _site_tour import ISSUED_HOLDERS, published_url
 
 pytestmark = pytest.mark.browser
 
-# The demo's records (generator/credentials/issuing/demo.py): one per level, all issued in 2024, one of
-# them revoked; ISSUED_HOLDERS adds two 中级 records issued in 2024.
+# The demo's records (generator/credentials/issuing/demo.py): one per level, all issued in 2024,
+# one of them revoked; ISSUED_HOLDERS adds two 中级 records issued in 2024.
 DEMO_RECORDS = 3
 
 

@@ -1,1 +1,2 @@
-"""Hostile input and faults: what the catalogue, the batch CSV, the verifier and the build withstand."""
+"""Hostile input and faults: what the catalogue, the batch CSV, the verifier and the build
+withstand."""

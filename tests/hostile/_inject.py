@@ -32,9 +32,12 @@ FIND_INJECTED = """() => {
   const found = [];
   const where = (el) => {
     const p = el.parentElement;
-    return p ? `${p.tagName.toLowerCase()}${p.getAttribute('class') ? '.' + p.getAttribute('class').split(' ')[0] : ''}` : '';
+    if (!p) return '';
+    const cls = p.getAttribute('class');
+    return `${p.tagName.toLowerCase()}${cls ? '.' + cls.split(' ')[0] : ''}`;
   };
-  const say = (el, what) => found.push(`${where(el)} > ${el.tagName.toLowerCase()}: ${what}`.slice(0, 120));
+  const say = (el, what) =>
+    found.push(`${where(el)} > ${el.tagName.toLowerCase()}: ${what}`.slice(0, 120));
   for (const el of document.querySelectorAll('*')) {
     for (const a of el.attributes) {
       const name = a.name.toLowerCase();
@@ -43,7 +46,8 @@ FIND_INJECTED = """() => {
       const url = ['href', 'src', 'action', 'formaction', 'xlink:href', 'data'].includes(name);
       // Pagefind's own search form is the one place with a script URL, and it runs nothing.
       const pagefindForm = el.matches('form.pagefind-ui__form') && value === 'javascript:void(0);';
-      if (url && value.replace(/[\\s\\u0000-\\u001f]/g, '').startsWith('javascript:') && !pagefindForm) {
+      const script = value.replace(/[\\s\\u0000-\\u001f]/g, '').startsWith('javascript:');
+      if (url && script && !pagefindForm) {
         say(el, `${name}=${a.value}`);
       }
     }

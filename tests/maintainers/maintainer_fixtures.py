@@ -7,7 +7,8 @@ from pathlib import Path
 
 
 def _root_conftest():  # type: ignore[no-untyped-def]
-    """tests/conftest.py by path: `import conftest` means whichever conftest.py pytest loaded last."""
+    """tests/conftest.py by path: `import conftest` means whichever conftest.py pytest loaded
+    last."""
     spec = importlib.util.spec_from_file_location("xcert_tests_conftest", Path(__file__).parents[1] / "conftest.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)

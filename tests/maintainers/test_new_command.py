@@ -1,4 +1,5 @@
-"""`xcert new`: a valid, commented file with a fresh id, from options or from answers in a terminal."""
+"""`xcert new`: a valid, commented file with a fresh id, from options or from answers in a
+terminal."""
 from __future__ import annotations
 
 import os

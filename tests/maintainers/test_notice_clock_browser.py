@@ -1,4 +1,5 @@
-"""In Chromium, with the browser's clock moved: a page built before the period is right on every day.
+"""In Chromium, with the browser's clock moved: a page built before the period is right on every
+day.
 
 The notice is written with `xcert new`, the site built with --today before the period opens, and
 the page read at the start day, the end day and the day after (in Beijing time).

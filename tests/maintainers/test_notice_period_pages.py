@@ -1,4 +1,5 @@
-"""A notice page at build time: status and days left by its period, working days, the objection box."""
+"""A notice page at build time: status and days left by its period, working days, the objection
+box."""
 from __future__ import annotations
 
 import datetime as dt

@@ -35,7 +35,8 @@ SHIPPED = sorted(p for p in CATALOGUE.rglob("*.yaml"))
 INVALID = sorted((ASSETS / "catalogue" / "invalid").glob("*.yaml"))
 # What only the validator can check: references to other files, real calendar dates, sums.
 BEYOND_SCHEMA = re.compile(
-    r"unknown (organization|certificate|standard|notice|field|exam form|major) '|is not a real date|"
+    r"unknown (organization|certificate|standard|notice|field|exam form|major) '|"
+    r"is not a real date|"
     r"the period ends .* before it starts|shares add up to|is above the cost cap|"
     r"class \d+ ends .* before it starts|is not a work area, task, skill or requirement")
 _HEADER = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")

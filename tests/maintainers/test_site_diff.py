@@ -53,8 +53,8 @@ def test_diff_against_the_previous_commit_lists_pages_and_statuses(repo: Path) -
     assert "/notices/2019-67-first-batch-announcement/" in out  # edited, not committed: the working tree counts
     assert "- 修改 `/notices/feed.xml`" in out and "- 修改 `/notices/periods.ics`" in out
     assert "pagefind" not in out and "sitemap" not in out
-    assert ("| 关于第五批职业技能等级证书的公示 | `/notices/2026-5-announcement/` | 不存在 | **公示中** |"
-            in out)
+    assert ("| 关于第五批职业技能等级证书的公示 | `/notices/2026-5-announcement/` | "
+            "不存在 | **公示中** |" in out)
     assert "| `/notices/2019-67-first-batch-announcement/` | 已结束 | **公示中** |" in out
     assert "| 界面设计职业技能等级证书 | `/certificates/ui-design/` | 已公示，待确认 | **公示中** |" in out
     # The repository is left as it was: no worktree, nothing staged.

@@ -1,4 +1,5 @@
-"""Working days by the official calendar: holidays off, adjusted weekends on, unknown years refused."""
+"""Working days by the official calendar: holidays off, adjusted weekends on, unknown years
+refused."""
 from __future__ import annotations
 
 import datetime as dt

@@ -74,7 +74,8 @@ def test_compare_says_in_words_what_the_catalogue_does_not_hold(page, site_url) 
     page.wait_for_selector("#xcert-compare[data-ready=true]")
     cells = page.eval_on_selector_all(
         ".xcert-compare-table tbody tr",
-        "rs => rs.map(r => [r.cells[0].textContent, ...[...r.cells].slice(1).map(c => c.textContent)])")
+        "rs => rs.map(r => [r.cells[0].textContent, "
+        "...[...r.cells].slice(1).map(c => c.textContent)])")
     rows = {r[0]: r[1:] for r in cells}
     assert not [r for r in cells if any(v.strip() in ("—", "") for v in r[1:])]
     # No standard: the per-level rows say so once; a standard without the value says that.
@@ -95,7 +96,8 @@ def _finder(page, site_url: str, words: str, edu: str = "高职") -> tuple[str, 
     page.wait_for_selector("#xcert-finder-results[data-matched]")
     groups = page.eval_on_selector_all(
         "#xcert-finder-results ul[data-kind]",
-        "uls => uls.map(u => [u.dataset.kind, [...u.querySelectorAll('a')].map(a => a.getAttribute('href'))])")
+        "uls => uls.map(u => [u.dataset.kind, "
+        "[...u.querySelectorAll('a')].map(a => a.getAttribute('href'))])")
     found: dict[str, list[str]] = {}
     for kind, hrefs in groups:
         found.setdefault(kind, []).extend(hrefs)
