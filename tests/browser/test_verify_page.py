@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "credentials"))
 
-from _scenarios import AGREEMENT, FAST_ITERATIONS, catalogue, seal_into, t  # noqa: E402
+from _scenarios import AGREEMENT, FAST_ITERATIONS, FAST_MEMORY, catalogue, seal_into, t  # noqa: E402
 from _wait import wait_until  # noqa: E402
 
 from generator.credentials.formats.record import record_hash  # noqa: E402
@@ -38,7 +38,7 @@ def verify_site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     sealed = [(AGREEMENT / "cases" / f"{case}.json").read_bytes() for case in PUBLISHED]
     seal_into(repo, sealed, now=t("2025-01-01T00:00:00"))
     publish_records(repo_root=repo, site_dir=site, catalogue=catalogue(), workers=1,
-                    params=LookupParams(iterations=FAST_ITERATIONS))
+                    params=LookupParams(iterations=FAST_ITERATIONS, memory=FAST_MEMORY))
     return site
 
 
@@ -167,11 +167,14 @@ def test_a_look_up_is_one_fetch_of_one_shard(page, base: str, verify_site: Path)
     page.click("#xv-lookup button")
     got = verdict(page)
     assert got["verdict"] == "valid"
+    # The data is one shard (the first look-up also loads the vendored Argon2id code).
     assert [u for u in fetched if u.startswith("/r/")] == ["/r/0.json"], fetched
+    assert [u for u in fetched if not u.startswith("/r/")] in (
+        [], ["/assets/vendor/hash-wasm/argon2.umd.min.js"]), fetched
     shard = verify_site / "r" / "0.json"
     assert b"ACME-2024-000000" not in shard.read_bytes()
     assert "张三" not in shard.read_text(encoding="ascii")
-    assert float(got["ms"]) < 2000  # PBKDF2 at the published iteration count, then verify
+    assert float(got["ms"]) < 2000  # the KDF at the published cost, then verify
 
 
 def test_only_same_origin_requests_and_offline_after_load(page, base: str) -> None:  # type: ignore[no-untyped-def]

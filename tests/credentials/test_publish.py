@@ -15,6 +15,7 @@ from _scenarios import (
     AGREEMENT,
     B1,
     FAST_ITERATIONS,
+    FAST_MEMORY,
     ROGUE,
     catalogue,
     record,
@@ -33,7 +34,7 @@ from generator.credentials.publishing.errors import PublishError
 from generator.credentials.publishing.plaintext import PlaintextRecordError
 from generator.credentials.publishing.publish import PublishReport, publish_records
 
-FAST = LookupParams(iterations=FAST_ITERATIONS)
+FAST = LookupParams(iterations=FAST_ITERATIONS, memory=FAST_MEMORY)
 
 
 def student(i: int, *, name: str | None = None, signer=A3, created="2024-10-01T00:00:00Z"):  # type: ignore[no-untyped-def]

@@ -35,7 +35,7 @@ def test_hkdf_matches_rfc_5869(ikm: bytes, salt: bytes, info: bytes, length: int
 
 
 def test_sealing_is_deterministic_and_opens_only_with_its_key() -> None:
-    params = lookup.LookupParams(iterations=10)
+    params = lookup.LookupParams.pbkdf2(10)
     master = lookup.master_key("0123456789abcdef0123456789abcdef", params)
     record = '{"name": "张三", "n": 1}\n'.encode()
     tag, entry = lookup.seal(master, record)
@@ -54,12 +54,49 @@ def test_sealing_is_deterministic_and_opens_only_with_its_key() -> None:
 def test_the_master_key_depends_on_every_parameter() -> None:
     h = "0123456789abcdef0123456789abcdef"
     keys = {
-        lookup.master_key(h, lookup.LookupParams(iterations=10)),
-        lookup.master_key(h, lookup.LookupParams(iterations=11)),
-        lookup.master_key(h, lookup.LookupParams(iterations=10, salt="another")),
-        lookup.master_key("1" + h[1:], lookup.LookupParams(iterations=10)),
+        lookup.master_key(h, lookup.LookupParams.pbkdf2(10)),
+        lookup.master_key(h, lookup.LookupParams.pbkdf2(11)),
+        lookup.master_key(h, lookup.LookupParams.pbkdf2(10, salt="another")),
+        lookup.master_key("1" + h[1:], lookup.LookupParams.pbkdf2(10)),
+        lookup.master_key(h, lookup.LookupParams(iterations=1, memory=64)),
+        lookup.master_key(h, lookup.LookupParams(iterations=2, memory=64)),
+        lookup.master_key(h, lookup.LookupParams(iterations=1, memory=72)),
+        lookup.master_key(h, lookup.LookupParams(iterations=1, memory=64, salt="another 16 bytes")),
     }
-    assert len(keys) == 4
+    assert len(keys) == 8
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        (  # the production parameters
+            {},
+            "74b88c8bb1ef669a46d983626b37aa2f6bd434c92ff7f7abd0daf05a31fd91ee",
+        ),
+        (
+            {"iterations": 1, "memory": 64},
+            "911bb387b40ad04b8c6f37a889f3260b78381d702617d40d9542e66a5dce67a7",
+        ),
+    ],
+)
+def test_argon2id_gives_what_the_verify_pages_hash_wasm_gives(
+    params: dict[str, int], expected: str
+) -> None:
+    """Known answers computed with hash-wasm 4.12.0 (the vendored build) under Node."""
+    key = lookup.master_key("0123456789abcdef0123456789abcdef", lookup.LookupParams(**params))
+    assert key.hex() == expected
+
+
+def test_the_kdf_parameters_round_trip_and_bad_ones_are_refused() -> None:
+    for params in (lookup.LookupParams(), lookup.LookupParams.pbkdf2(300_000)):
+        assert lookup.LookupParams.from_json(params.to_json()) == params
+    for bad in ({"name": "Argon2id", "memory": 19456, "passes": 2, "lanes": 4, "salt": "x" * 16},
+                {"name": "scrypt", "salt": "s"}, {"name": "PBKDF2", "hash": "SHA-1",
+                                                  "iterations": 5, "salt": "s"}):
+        with pytest.raises(ValueError):
+            lookup.LookupParams.from_json(bad)
+    with pytest.raises(ValueError):
+        lookup.LookupParams(salt="not sixteen")
 
 
 @pytest.mark.parametrize(

@@ -257,6 +257,7 @@ def read_entries(path: Path, manifest: BatchManifest) -> Iterator[tuple[bytes, b
             _need(bool(ENTRY_TEXT.match(entry_text)), f"{path.name}: line {count}: bad entry")
             _need(tag_text > previous, f"{path.name}: line {count}: tags not sorted or repeated")
             previous = tag_text
+            _need(len(entry_text) % 4 != 1, f"{path.name}: line {count}: bad entry")
             tag = unb64url(tag_text)
             _need(len(tag) == TAG_BYTES, f"{path.name}: line {count}: bad tag")
             yield tag, unb64url(entry_text)

@@ -2,18 +2,20 @@
 
 From the record hash `h = record.record_hash(number, name)` (fast; verify links carry it):
 
-- the master key: PBKDF2-HMAC-SHA256(password = `h`, salt, iterations) → 32 bytes, slow on
-  purpose (every guess at a name costs an attacker one derivation); paid once per record, by
-  the organization at issuance, never by the build;
+- the master key: Argon2id(password = `h`, salt, 19 MiB, 2 passes, 1 lane) → 32 bytes, slow
+  and memory-hard on purpose (every guess at a name costs an attacker one derivation, and GPUs
+  gain little on it); paid once per record, by the organization at issuance, never by the
+  build. PBKDF2-HMAC-SHA256 (the layout before) is still read; docs/scale.md weighs the two;
 - from the master, HKDF-SHA256 (RFC 5869, empty salt) derives the entry's tag (16 bytes), its
   AES-256-GCM key and the key that makes its nonce;
 - the entry: nonce ‖ AES-256-GCM(raw DEFLATE of the record's bytes), the nonce being
   HMAC-SHA256(nonce key, plaintext)[:12], so the same record always seals to the same bytes and
   two different plaintexts never share a nonce.
 
-The primitives are pyca `cryptography`'s (OpenSSL): they run on any CPU, where libsodium's
-AES-GCM needs AES-NI. WebCrypto has all of them, so the verify page
-(site_src/assets/verify/lookup.js) opens an entry with no library.
+The symmetric primitives are pyca `cryptography`'s (OpenSSL): they run on any CPU, where
+libsodium's AES-GCM needs AES-NI; Argon2id is libsodium's (PyNaCl). The verify page
+(site_src/assets/verify/lookup.js) has all of them in WebCrypto but Argon2id, which it takes from
+the vendored hash-wasm.
 """
 
 from __future__ import annotations
@@ -26,14 +28,19 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
+import nacl.bindings
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-# PBKDF2 iterations: docs/scale.md ("The look-up key") weighs them against Argon2id.
-KDF_ITERATIONS = 300_000
-KDF_SALT = "xcert-lookup-v2"
+# docs/scale.md ("The look-up key") weighs these against PBKDF2-SHA256 at 300,000 iterations.
+ARGON2ID = "Argon2id"
+PBKDF2 = "PBKDF2"
+ARGON2_MEMORY_KIB = 19456  # 19 MiB
+ARGON2_PASSES = 2
+KDF_SALT = "xcert-look-up-v3"  # Argon2id: exactly 16 bytes (libsodium's salt size)
+PBKDF2_SALT = "xcert-lookup-v2"
 TAG_BYTES = 16
 NONCE_BYTES = 12
 # A tag in base64url: 16 bytes → 22 characters.
@@ -49,43 +56,66 @@ class EntryError(ValueError):
 
 @dataclass(frozen=True)
 class LookupParams:
-    """The slow KDF's parameters; signed into every batch and published in r/index.json."""
+    """The slow KDF and its parameters; signed into every batch and published in r/index.json.
+    `iterations` is Argon2id's passes or PBKDF2's iterations; `memory` is Argon2id's, in KiB."""
 
-    iterations: int = KDF_ITERATIONS
+    name: str = ARGON2ID
+    iterations: int = ARGON2_PASSES
+    memory: int = ARGON2_MEMORY_KIB
     salt: str = KDF_SALT
 
     def __post_init__(self) -> None:
-        if self.iterations < 1 or not self.salt:
+        if self.name == ARGON2ID:
+            if self.iterations < 1 or self.memory < 8 or len(self.salt.encode()) != 16:
+                raise ValueError("Argon2id needs a pass, 8 KiB and a 16-byte salt")
+        elif self.name != PBKDF2 or self.iterations < 1 or not self.salt:
             raise ValueError("PBKDF2 needs at least one iteration and a salt")
+
+    @classmethod
+    def pbkdf2(cls, iterations: int, salt: str = PBKDF2_SALT) -> LookupParams:
+        return cls(PBKDF2, iterations, 0, salt)
 
     @property
     def cache_key(self) -> str:
-        return f"pbkdf2-sha256:{self.iterations}:{self.salt}"
+        if self.name == PBKDF2:
+            return f"pbkdf2-sha256:{self.iterations}:{self.salt}"
+        return f"argon2id:m={self.memory},t={self.iterations},p=1:{self.salt}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": "PBKDF2", "hash": "SHA-256", "iterations": self.iterations,
+        if self.name == PBKDF2:
+            return {"name": PBKDF2, "hash": "SHA-256", "iterations": self.iterations,
+                    "salt": self.salt}
+        return {"name": ARGON2ID, "memory": self.memory, "passes": self.iterations, "lanes": 1,
                 "salt": self.salt}
 
     @classmethod
     def from_json(cls, doc: Any) -> LookupParams:
         """Raises ValueError when `doc` is not a KDF this version derives."""
-        if (
-            not isinstance(doc, dict)
-            or doc.get("name") != "PBKDF2"
-            or doc.get("hash") != "SHA-256"
-            or not isinstance(doc.get("iterations"), int)
-            or isinstance(doc.get("iterations"), bool)
-            or not isinstance(doc.get("salt"), str)
-        ):
-            raise ValueError("the look-up KDF is not PBKDF2-SHA256 with iterations and a salt")
-        return cls(iterations=doc["iterations"], salt=doc["salt"])
+        def whole(v: Any) -> bool:
+            return isinstance(v, int) and not isinstance(v, bool)
+
+        if not isinstance(doc, dict) or not isinstance(doc.get("salt"), str):
+            raise ValueError("the look-up KDF has no salt")
+        if doc.get("name") == ARGON2ID and doc.get("lanes") == 1 and whole(doc.get("memory")) \
+                and whole(doc.get("passes")):
+            return cls(ARGON2ID, doc["passes"], doc["memory"], doc["salt"])
+        if doc.get("name") == PBKDF2 and doc.get("hash") == "SHA-256" \
+                and whole(doc.get("iterations")):
+            return cls.pbkdf2(doc["iterations"], doc["salt"])
+        raise ValueError("the look-up KDF is neither Argon2id (one lane) nor PBKDF2-SHA256")
 
 
 def master_key(record_hash_hex: str, params: LookupParams) -> bytes:
-    """The slow step: PBKDF2-HMAC-SHA256 of the record hash (OpenSSL through hashlib)."""
-    return hashlib.pbkdf2_hmac(
-        "sha256", record_hash_hex.encode("ascii"), params.salt.encode("utf-8"), params.iterations
-    )
+    """The slow step: Argon2id (libsodium) or PBKDF2-HMAC-SHA256 (OpenSSL) of the record hash."""
+    password = record_hash_hex.encode("ascii")
+    if params.name == PBKDF2:
+        return hashlib.pbkdf2_hmac(
+            "sha256", password, params.salt.encode("utf-8"), params.iterations
+        )
+    return bytes(nacl.bindings.crypto_pwhash_alg(
+        32, password, params.salt.encode("utf-8"), params.iterations, params.memory * 1024,
+        nacl.bindings.crypto_pwhash_ALG_ARGON2ID13,
+    ))
 
 
 def hkdf_sha256(ikm: bytes, *, info: bytes, length: int, salt: bytes = b"") -> bytes:

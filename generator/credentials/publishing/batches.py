@@ -65,7 +65,9 @@ LAYOUT_VERSION = 3
 STATE_DIR = "sealed"
 INDEX_FILE = "index.json"
 SHARD_TARGET = 64  # entries per shard at most, on average (about 1 KB each)
-_SCHEMA_VERSION = 1
+# Entries in insertion order (rowid), found by tag through the index: a batch's kilobyte-sized
+# entries are appended, not inserted at random places of a tree keyed by random tags.
+_SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS batches (
@@ -77,11 +79,8 @@ CREATE TABLE IF NOT EXISTS batches (
   records INTEGER NOT NULL,
   groups TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS entries (
-  tag BLOB PRIMARY KEY,
-  batch TEXT NOT NULL,
-  entry BLOB NOT NULL
-) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entries (tag BLOB NOT NULL, batch TEXT NOT NULL, entry BLOB NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS entries_tag ON entries (tag);
 CREATE INDEX IF NOT EXISTS entries_batch ON entries (batch);
 CREATE TABLE IF NOT EXISTS pending (shard INTEGER PRIMARY KEY);
 """

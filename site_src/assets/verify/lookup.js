@@ -1,6 +1,7 @@
 // Finding a record by its hash (number + name), as generator/credentials/formats/sealing.py seals
-// it and publishing/batches.py publishes it: PBKDF2-SHA256 of the hash (slow on purpose,
-// parameters from r/index.json) gives a master key; HKDF-SHA256 of it gives the entry's tag and
+// it and publishing/batches.py publishes it: Argon2id of the hash (slow and memory-hard on
+// purpose, parameters from r/index.json; the vendored hash-wasm, loaded on the first look-up;
+// PBKDF2-SHA256 in WebCrypto for the earlier layout) gives a master key; HKDF-SHA256 of it gives the entry's tag and
 // its AES-256-GCM key; the tag's first bits name the shard r/<shard>.json (so the build places an
 // entry without knowing its hash); the entry holds the nonce and the sealed, raw-DEFLATE-
 // compressed record. One fetch per look-up, once the key is derived.
@@ -32,7 +33,25 @@ function fromB64url(text) {
   return Uint8Array.from(raw, (c) => c.charCodeAt(0));
 }
 
+let argon2 = null; // hash-wasm's argon2id, once loaded
+
 async function masterKey(hash, kdf) {
+  if (kdf.name === 'Argon2id') {
+    if (!argon2) {
+      // A UMD build: evaluated as a module, it sets globalThis.hashwasm.
+      await import('../vendor/hash-wasm/argon2.umd.min.js');
+      argon2 = globalThis.hashwasm.argon2id;
+    }
+    return argon2({
+      password: hash,
+      salt: utf8.encode(kdf.salt),
+      parallelism: 1,
+      iterations: kdf.passes,
+      memorySize: kdf.memory,
+      hashLength: 32,
+      outputType: 'binary',
+    });
+  }
   const base = await subtle.importKey('raw', utf8.encode(hash), 'PBKDF2', false, ['deriveBits']);
   const params = { name: 'PBKDF2', hash: 'SHA-256', salt: utf8.encode(kdf.salt), iterations: kdf.iterations };
   return new Uint8Array(await subtle.deriveBits(params, base, 256));
@@ -50,17 +69,19 @@ async function inflate(bytes) {
 }
 
 /** Checks r/index.json; throws LookupError when this page cannot read the layout. */
+function knownKdf(kdf) {
+  if (!kdf || typeof kdf.salt !== 'string') return false;
+  if (kdf.name === 'Argon2id') {
+    return kdf.lanes === 1 && Number.isInteger(kdf.passes) && kdf.passes >= 1 && Number.isInteger(kdf.memory) && kdf.memory >= 8;
+  }
+  return kdf.name === 'PBKDF2' && kdf.hash === 'SHA-256' && Number.isInteger(kdf.iterations) && kdf.iterations >= 1;
+}
+
 export function checkLayout(layout) {
-  const kdf = layout?.kdf;
   if (
     !layout ||
     layout.version !== LAYOUT_VERSION ||
-    !kdf ||
-    kdf.name !== 'PBKDF2' ||
-    kdf.hash !== 'SHA-256' ||
-    !Number.isInteger(kdf.iterations) ||
-    kdf.iterations < 1 ||
-    typeof kdf.salt !== 'string' ||
+    !knownKdf(layout.kdf) ||
     !Number.isInteger(layout.shardBits) ||
     layout.shardBits < 0 ||
     layout.shardBits > 32
