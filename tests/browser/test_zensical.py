@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from _site_tour import CSP_COLLECTOR, KINDS, Kind, visit
 from conftest import TODAY, copy_repo, run_xcert
+from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "credentials"))
 
@@ -127,10 +128,9 @@ def test_search_finds_certificates_through_the_header_box(page, zensical_url: st
     page.goto(f"{zensical_url}/certificates/")
     page.fill("form.xcert-header-search input[type=search]", "养老")
     page.press("form.xcert-header-search input[type=search]", "Enter")
-    link = page.locator("#xcert-search .pagefind-ui__result-link").first
-    link.wait_for(timeout=20_000)
-    titles = page.locator("#xcert-search .pagefind-ui__result-link").all_inner_texts()
-    assert any("老年照护" in t for t in titles), titles
+    # Results load one by one: wait for the one that matters, not for the first to appear.
+    links = page.locator("#xcert-search .pagefind-ui__result-link")
+    expect(links.filter(has_text="老年照护").first).to_be_visible(timeout=30_000)
 
 
 @browser
