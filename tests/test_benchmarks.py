@@ -24,6 +24,7 @@ TINY: dict[str, tuple[list[str], str]] = {
     "credentials_bench.py": (["--records", "12", "--browser-runs", "2"], "verify page, file"),
     "renderer_bench.py": (["--certificates", "12", "--organizations", "4", "--notices", "8",
                            "--standards", "2", "--runs", "1"], "load average at the end"),
+    "kdf_bench.py": (["--runs", "1", "--sample", "1", "--no-browser"], "browser: not measured"),
     "scale_bench.py": (["--records", "60", "--kdf-iterations", "1000", "--kdf-sample", "2",
                         "--batch", "30", "--incremental", "5"], "one look-up fetches"),
     "search_recall.py": ([importlib.metadata.version("pagefind"), "--venvs", sys.prefix,
