@@ -120,6 +120,8 @@ def edits(server: Server, root: Path, n: int) -> list[float]:
         times.append(time.perf_counter() - start)
         print(f"edit {i + 1}: notice title saved → page served with it in {times[-1]:.2f} s",
               flush=True)
+        line = server.wait_for(r"^updated .*|^rebuilt .*", 600).group(0)
+        print(f"  xcert serve: {line}", flush=True)
         # Not timed: the background pass (every page checked, search index) before the next
         # edit, as when a clerk saves, looks, then edits again.
         settled = time.perf_counter()

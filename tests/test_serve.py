@@ -117,7 +117,7 @@ def test_serve_updates_only_the_changed_pages_and_adds_its_reload_script(served)
     assert "export" not in server.get("/__xcert/reload.js") and "location.reload()" in server.get(
         "/__xcert/reload.js")
     _edit(root, NOTICE, TITLE, TITLE.replace("首批", "首批（改）"))
-    server.wait_for(r"^updated \d+ changed pages in [\d.]+ s$")
+    server.wait_for(r"^updated \d+ changed pages in [\d.]+ s \(CPU [\d.]+ s\)$")
     page = server.get(NOTICE_URL)
     assert "试点的首批（改）职业教育" in page
     assert page.count('<script type="module" src="/__xcert/reload.js"></script>') == 1

@@ -61,32 +61,43 @@ def _changed(before: dict[str, float], now: dict[str, float]) -> list[Path]:
     return [Path(p) for p in before.keys() | now.keys() if before.get(p) != now.get(p)]
 
 
-class _Indexer:
-    """After incremental updates, in the background and one run at a time: every page rendered
-    and what the quick update missed applied (`settle`), then the search index rebuilt; edits
-    that come meanwhile are handled by the next run."""
+class _Background:
+    """Work done between edits, in one background thread: mkdocs' state prepared after a full
+    build (`warm`); after incremental updates every page rendered and what the quick update
+    missed applied (`settle`), then the search index rebuilt. Edits that come meanwhile are
+    handled by the next run."""
 
     def __init__(self, preview: Preview) -> None:
         self.preview = preview
         self.wanted = threading.Event()
+        self.settle = False
         threading.Thread(target=self._loop, daemon=True).start()
+
+    def request(self, *, settle: bool) -> None:
+        self.settle = self.settle or settle
+        self.wanted.set()
 
     def _loop(self) -> None:
         while True:
             self.wanted.wait()
             self.wanted.clear()
+            settle, self.settle = self.settle, False
             try:
-                missed = self.preview.settle()
-                if missed is None:
+                self.preview.warm()
+                if not settle:
+                    continue
+                settled = self.preview.settle()
+                if settled is None:
                     continue  # an edit came meanwhile: its update asks for another run
                 with self.preview.lock:
                     self.preview.reindex()
-                print(f"settled ({missed} more pages) and search index updated", flush=True)
+                print(f"settled ({len(settled)} more pages) and search index updated", flush=True)
             except XcertError as e:
                 print(f"background update failed: {e}", file=sys.stderr, flush=True)
 
 
-def _rebuild(preview: Preview, changed: list[Path], live: LiveState, indexer: _Indexer) -> None:
+def _rebuild(preview: Preview, changed: list[Path], live: LiveState,
+             background: _Background) -> None:
     try:
         update = preview.update(changed)
     except XcertError as e:
@@ -100,9 +111,9 @@ def _rebuild(preview: Preview, changed: list[Path], live: LiveState, indexer: _I
     if update.full:
         print(f"rebuilt {len(preview.pages)} pages", flush=True)
     else:
-        print(f"updated {len(update.changed)} changed pages in {update.seconds:.2f} s", flush=True)
-        if update.changed:
-            indexer.wanted.set()
+        print(f"updated {len(update.changed)} changed pages in {update.seconds:.2f} s "
+              f"(CPU {update.cpu:.2f} s)", flush=True)
+    background.request(settle=not update.full)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -114,7 +125,8 @@ def run(args: argparse.Namespace) -> int:
     seen = snapshot(opts.root)
     preview.full()
     live = LiveState()
-    indexer = _Indexer(preview)
+    background = _Background(preview)
+    background.request(settle=False)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler(out, live))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"serving {out} at http://127.0.0.1:{server.server_port}/ (Ctrl+C to stop)", flush=True)
@@ -124,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
             now = snapshot(opts.root)
             if now != seen:
                 changed, seen = _changed(seen, now), now
-                _rebuild(preview, changed, live, indexer)
+                _rebuild(preview, changed, live, background)
     except KeyboardInterrupt:
         pass
     finally:

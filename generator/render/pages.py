@@ -7,7 +7,8 @@ inside HTML tags, `slug` for validated ids).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Container
+import functools
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,9 @@ def _slug(value: str) -> Markup:
     return Markup(value)
 
 
+@functools.cache
 def _environment() -> jinja2.Environment:
+    """One per process: its templates are compiled once (`xcert serve` renders many times)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), finalize=_finalize, autoescape=True,
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
@@ -62,7 +65,7 @@ def _environment() -> jinja2.Environment:
 
 class _Renderer:
     def __init__(self, cat: Catalogue, today: dt.date, issued: IssuedRecords,
-                 only: Container[str] | None = None) -> None:
+                 only: Collection[str] | None = None) -> None:
         self.cat = cat
         self.today = today
         self.issued = issued
@@ -86,6 +89,10 @@ class _Renderer:
 
     def wanted(self, path: str) -> bool:
         return self.only is None or path in self.only
+
+    def wanted_chart(self, kind: str, entity_id: str) -> bool:
+        prefix = f"charts/{kind}-{entity_id}-"
+        return self.only is None or any(p.startswith(prefix) for p in self.only)
 
     def render(self, template: str, path: str, **context: Any) -> Page:
         if not self.wanted(path):
@@ -120,17 +127,19 @@ def _student_pages(r: _Renderer, cat: Catalogue, today: dt.date) -> list[Page]:
     pages += [r.render("major.md.j2", f"majors/{mj.id}.md", mj=mj)
               for mj in sorted(cat.majors.values(), key=lambda m: m.id)]
     for c in sorted(cat.certificates.values(), key=lambda c: c.id):
-        charts += outcomes.certificate_charts(cat, c.id)
-        records = r.issued_chart(c.id)
-        charts += [records] if records else []
+        if r.wanted_chart("certificates", c.id):
+            charts += outcomes.certificate_charts(cat, c.id)
+            records = r.issued_chart(c.id)
+            charts += [records] if records else []
     for o in sorted(cat.organizations.values(), key=lambda o: o.id):
-        charts += outcomes.organization_charts(cat, o.id)
+        if r.wanted_chart("organizations", o.id):
+            charts += outcomes.organization_charts(cat, o.id)
     pages += [Page(ch.path, render_svg(ch) if r.wanted(ch.path) else "") for ch in charts]
     return pages
 
 
 def render_pages(cat: Catalogue, *, today: dt.date, issued: IssuedRecords | None = None,
-                 site_url: str | None = None, only: Container[str] | None = None) -> list[Page]:
+                 site_url: str | None = None, only: Collection[str] | None = None) -> list[Page]:
     """Every generated page, in a fixed order (the build must be byte-for-byte repeatable).
     `issued`: the counts of published certificate records (none when the build has no records);
     `site_url`: the site's address, which makes the feeds' links absolute; `only`: the paths of
@@ -150,5 +159,6 @@ def render_pages(cat: Catalogue, *, today: dt.date, issued: IssuedRecords | None
     pages.append(r.render("notices_index.md.j2", "notices/index.md"))
     pages += [r.render("notice.md.j2", f"notices/{n.id}.md", n=n)
               for n in sorted(cat.notices.values(), key=lambda n: n.id)]
-    pages += feed_pages(cat, site_url)
+    if only is None or any(p.startswith("notices/") and not p.endswith(".md") for p in only):
+        pages += feed_pages(cat, site_url)
     return pages if only is None else [p for p in pages if p.path in only]

@@ -3,10 +3,11 @@
 The answer is the pages of the entities that changed and of the entities that show them: a notice
 changes its own page, the pages of the notices it relates to (and that relate to it), and of the
 certificates and organizations it concerns (their standing follows from notices), and each such
-certificate changes its organization's page. Pages that are not about one certificate,
-organization or notice (home, indexes, fields, majors, standards, feeds) are always rendered
-again: there are few of them. After the quick update, `xcert serve` renders every page in the
-background and applies what this rule missed, so the served site always ends as the full build's.
+certificate changes its organization's page. A changed certificate, organization or standard
+also changes its field and standard pages and the indexes (home, indexes, majors); a changed
+notice only the home page and the notices index among those. After the quick update,
+`xcert serve` renders every page in the background and applies what this rule missed, so the
+served site always ends as the full build's.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from collections.abc import Iterable
 from generator.models import Catalogue
 
 KINDS = ("certificates", "organizations", "notices")
+# Pages about one field or standard: rendered again for the certificates they list.
+LISTS = ("fields", "standards")
 
 
 def changed_ids(old: Catalogue, new: Catalogue, kind: str) -> set[str]:
@@ -56,24 +59,36 @@ def affected_entities(old: Catalogue, new: Catalogue) -> dict[str, set[str]] | N
         for c in cat.certificates.values():
             if c.standard in standards:
                 out["certificates"].add(c.id)
+    # Field and standard pages, and the indexes, list certificates' own data (not the standing
+    # that notices give them): only a changed certificate, organization or standard moves them.
+    out["fields"], out["standards"] = set(), set(standards)  # changed or named by a notice
     for cat in (old, new):
         for cid in list(out["certificates"]):
             cert = cat.certificates.get(cid)
             if cert is not None:
                 out["organizations"].add(cert.organization)
+                if cid in certificates or cert.organization in organizations:
+                    out["fields"].add(cert.field)
+                    out["standards"].update([cert.standard] if cert.standard else [])
+    out["changed"] = {kind for kind, ids in (("notices", notices), ("certificates", certificates),
+                                            ("organizations", organizations),
+                                            ("standards", changed_ids(old, new, "standards")))
+                      if ids}
     return out
 
 
 def owner(path: str) -> tuple[str, str] | None:
     """The (kind, id) a generated page belongs to, or None for pages about no single entity."""
     folder, _, name = path.partition("/")
-    if folder in KINDS and name.endswith(".md") and "/" not in name and name != "index.md":
+    if (folder in KINDS + LISTS and name.endswith(".md") and "/" not in name
+            and name != "index.md"):
         return folder, name.removesuffix(".md")
     return None
 
 
 def affected_pages(paths: Iterable[str], entities: dict[str, set[str]]) -> set[str]:
-    """Of the generated `paths`, those to render again for `entities`."""
+    """Of the generated Markdown pages and charts among `paths`, those to render again for
+    `entities` (data files and feeds are left to the background pass)."""
     owned = tuple(f"charts/{kind}-" for kind in KINDS)
     charts = tuple(f"charts/{kind}-{i}-" for kind in KINDS for i in entities[kind])
     out = set()
@@ -82,6 +97,16 @@ def affected_pages(paths: Iterable[str], entities: dict[str, set[str]]) -> set[s
         if who is not None:
             if who[1] in entities[who[0]]:
                 out.add(path)
-        elif not path.startswith(owned) or path.startswith(charts):
+        elif path.startswith("charts/"):
+            if not path.startswith(owned) or path.startswith(charts):
+                out.add(path)
+        elif path.endswith(".md") and _lists_changed(path, entities["changed"]):
             out.add(path)
     return out
+
+
+def _lists_changed(path: str, changed: set[str]) -> bool:
+    """Whether an index page (home, indexes, majors) may show what changed."""
+    if changed - {"notices"}:
+        return True
+    return "notices" in changed and path in ("index.md", "notices/index.md")

@@ -12,7 +12,7 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Container
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,7 +97,7 @@ def _publish_records(root: Path, out: Path, cat: Catalogue,
 
 
 def render_all(cat: Catalogue, today: dt.date, issued: IssuedRecords, site_url: str | None,
-               only: Container[str] | None = None) -> list[Page]:
+               only: Collection[str] | None = None) -> list[Page]:
     """The generated pages and data files of the docs tree (`only`: those paths; API files are
     always all rendered)."""
     return (render_pages(cat, today=today, issued=issued, site_url=site_url, only=only)

@@ -7,7 +7,7 @@ catalogue files only:
 1. the catalogue is loaded again with a `FileCache`, so only the changed files are parsed and
    schema-checked, while construction and every cross-reference are checked again in full;
 2. the pages the edit may change (generator/site/affected.py) are rendered and compared with
-   the served ones;
+   the served ones (the data files under api/ wait for step 4);
 3. only the pages whose text changed are written into the docs tree and, for Markdown, rendered
    by mkdocs (the same functions a full build uses, with the navigation and configuration of the
    last full build), then moved one by one into the served site;
@@ -41,6 +41,7 @@ from generator.credentials.publishing.publish import configured_site_url
 from generator.errors import BuildError
 from generator.models import Catalogue, IssuedRecords
 from generator.render.page import Page
+from generator.render.pages import render_pages
 from generator.site.affected import affected_entities, affected_pages
 from generator.site.build import BuildOptions, BuildReport, build_site, render_all
 from generator.site.html import HtmlCache, _Collect
@@ -56,6 +57,7 @@ class Update:
     full: bool
     changed: tuple[str, ...]  # generated pages whose text changed (docs-tree paths)
     seconds: float
+    cpu: float = 0.0  # seconds of this process's CPU time: what it costs on an idle machine
 
 
 @dataclass
@@ -109,7 +111,7 @@ class Preview:
         if self.cat is None or not all(catalogue in Path(p).resolve().parents
                                        for p in changed_files):
             return self.full()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         cat = load_catalogue(self.opts.root / "catalogue", cache=self.file_cache)
         entities = affected_entities(self.cat, cat)
         if entities is None or any(getattr(self.cat, k).keys() != getattr(cat, k).keys()
@@ -117,31 +119,39 @@ class Preview:
                                              "standards")):
             return self.full()  # a page added or removed, or data every page uses
         only = affected_pages(self.pages, entities)
-        pages = render_all(cat, self.opts.today, self._issued(), self.site_url, only)
+        # The data files (api/) follow in `settle`: the page is what the clerk looks at.
+        pages = render_pages(cat, today=self.opts.today, issued=self._issued(),
+                             site_url=self.site_url, only=only)
         with self.apply_lock:
             if any(p.path not in self.pages for p in pages):
                 return self.full()
             changed = self._apply(pages)
             self.cat = cat
             self.generation += 1
-        return Update(False, changed, time.perf_counter() - start)
+        return Update(False, changed, time.perf_counter() - start, time.process_time() - cpu)
 
-    def settle(self) -> int | None:
-        """Render every page and apply what the quick update missed (the result is then the full
-        build's); returns how many pages that was, or None when an edit came meanwhile (the next
-        call settles it). A page added or removed takes a full build."""
+    def settle(self) -> tuple[str, ...] | None:
+        """Render every page and data file and apply what the quick update left (the result is
+        then the full build's); returns their paths, or None when an edit came meanwhile (the
+        next call settles it). A page added or removed takes a full build."""
         with self.apply_lock:
             generation, cat = self.generation, self.cat
         if cat is None:
-            return 0
+            return ()
         pages = render_all(cat, self.opts.today, self._issued(), self.site_url)
         with self.apply_lock:
             if generation != self.generation:
                 return None
             if {p.path for p in pages} != self.pages.keys():
-                self.full()
-                return len(self.pages)
-            return len(self._apply(pages))
+                return self.full().changed
+            return self._apply(pages)
+
+    def warm(self) -> None:
+        """Prepare mkdocs' state for the next update (the navigation's pages are read), so the
+        first edit after a full build does not wait for it."""
+        with self.apply_lock:
+            if self.session is None and self.cat is not None:
+                self._session()
 
     def _issued(self) -> IssuedRecords:
         return self.issued or IssuedRecords(as_of=self.opts.today)
