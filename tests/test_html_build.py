@@ -71,14 +71,17 @@ def test_only_the_changed_page_is_rendered_again(pages: list[Page], reference: d
                                                  tmp_path: Path) -> None:
     cache = html.HtmlCache()
     html.build_html(_tree(tmp_path / "first", pages), epoch=EPOCH, workers=1, cache=cache)
-    notice = next(p for p in pages if p.path.startswith("notices/2019-"))
-    edited = [Page(p.path, p.content.replace("\n## ", "\n改过的一段。\n\n## ", 1))
-              if p is notice else p for p in pages]
-    config = _tree(tmp_path / "second", edited)
+    # A notice's page, and the notices index (a page of the navigation, which every page shows).
+    notices = [p.path for p in pages if p.path.startswith("notices/2019-")]
+    edited = [notices[0], "notices/index.md"]
+    pages = [Page(p.path, p.content + "\n改过的一段。\n") if p.path in edited else p
+             for p in pages]
+    config = _tree(tmp_path / "second", pages)
     html.build_html(config, epoch=EPOCH, workers=1, cache=cache)
-    assert cache.rendered == 1
+    assert cache.rendered == 2
     changed = _differ(reference, _files(config.parent / "site"))
-    assert changed == [notice.path.removesuffix(".md") + "/index.html"]
+    assert changed == sorted(path.removesuffix(".md").removesuffix("index").rstrip("/")
+                             + "/index.html" for path in edited)
 
 
 def test_a_page_whose_link_target_is_gone_is_not_taken_from_the_cache(

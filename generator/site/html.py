@@ -216,8 +216,10 @@ def _signature(config: MkDocsConfig, tree: Path, nav: Navigation) -> bytes:
     overrides = Path(config.theme.custom_dir or tree / "overrides")
     for path in _files_under(overrides):
         h.update(path.relative_to(overrides).as_posix().encode() + b"\0" + path.read_bytes())
+    # Every page shows the navigation: its entries' titles and addresses (not their pages'
+    # text, which only their own HTML shows).
     for page in nav.pages:
-        h.update(page.file.src_uri.encode() + b"\0" + (page.markdown or "").encode())
+        h.update(f"{page.file.src_uri}\0{page.title}\0{page.url}\n".encode())
     return h.digest()
 
 
