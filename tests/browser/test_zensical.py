@@ -4,7 +4,6 @@ content as the mkdocs + Material build, and in Chromium every page kind renders 
 Content-Security-Policy, search (Pagefind) finds, and the verify page checks a record."""
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 from html.parser import HTMLParser
@@ -17,8 +16,16 @@ from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "credentials"))
 
-from _scenarios import AGREEMENT, catalogue  # noqa: E402
+from _scenarios import (  # noqa: E402
+    AGREEMENT,
+    FAST_ITERATIONS,
+    FAST_MEMORY,
+    catalogue,
+    seal_into,
+    t,
+)
 
+from generator.credentials.formats.sealing import LookupParams  # noqa: E402
 from generator.credentials.publishing.publish import publish_records  # noqa: E402
 
 browser = pytest.mark.browser
@@ -45,11 +52,11 @@ def zensical_url(zensical_site: Path, tmp_path_factory: pytest.TempPathFactory,
     shutil.copytree(zensical_site, site)
     repo = tmp_path_factory.mktemp("zensical-records")
     shutil.copytree(AGREEMENT / "repo", repo, dirs_exist_ok=True)
-    for case in ("valid", "valid-current-key", "certificate-revoked"):
-        data = (AGREEMENT / "cases" / f"{case}.json").read_bytes()
-        number = json.loads(data)["credentialSubject"]["certificateNumber"]
-        (repo / "certificates" / "acme" / f"{number}.json").write_bytes(data)
-    publish_records(repo_root=repo, site_dir=site, catalogue=catalogue(), workers=1)
+    cases = ("valid", "valid-current-key", "certificate-revoked")
+    seal_into(repo, [(AGREEMENT / "cases" / f"{c}.json").read_bytes() for c in cases],
+              now=t("2025-01-01T00:00:00"))  # issued as a sealed batch, as xcert seal does
+    publish_records(repo_root=repo, site_dir=site, catalogue=catalogue(), workers=1,
+                    params=LookupParams(iterations=FAST_ITERATIONS, memory=FAST_MEMORY))
     return serve(site)  # type: ignore[no-any-return]
 
 
