@@ -1,0 +1,22 @@
+"""What a visitor reads on pages found wanting in a walkthrough of the built site: no table of
+dashes where the standard gives nothing, and no heading repeated in the sentence after it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from visible_text import page_text
+
+
+def test_a_standard_without_hours_or_majors_is_said_in_words_not_a_table_of_dashes(
+        built_site: Path) -> None:
+    text = page_text(built_site, "certificates/logistics-management")
+    assert "《物流管理职业技能等级标准》原文未给出各等级的培训学时和衔接专业" in text
+    assert "衔接中职专业" not in text
+    # A standard that gives them keeps its table.
+    assert "衔接中职专业" in page_text(built_site, "certificates/web-frontend")
+
+
+def test_a_level_s_duties_are_not_introduced_twice(built_site: Path) -> None:
+    text = page_text(built_site, "standards/logistics-management")
+    assert "主要职责：根据作业流程的规定，完成仓储" in text
+    assert "主要职责：主要职责" not in text
