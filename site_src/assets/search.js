@@ -14,7 +14,17 @@ const ui = new window.PagefindUI({
   showImages: false,
   ...SEARCH_OPTIONS,
   bundlePath: new URL("./search-bundle/", import.meta.url).pathname,
-  translations: { placeholder: "搜索证书、组织、标准、公告", zero_results: "没有找到与“[SEARCH_TERM]”相关的结果" },
+  // Pagefind's own Chinese strings put spaces around the query ("找到 3 个 华为 的相关结果"):
+  // quote it instead, as the rest of the site does.
+  translations: {
+    placeholder: "搜索证书、组织、标准、公告",
+    zero_results: "没有找到与“[SEARCH_TERM]”相关的结果",
+    many_results: "找到 [COUNT] 个与“[SEARCH_TERM]”相关的结果",
+    one_result: "找到 1 个与“[SEARCH_TERM]”相关的结果",
+    alt_search: "没有找到与“[SEARCH_TERM]”相关的结果，改为显示与“[DIFFERENT_TERM]”相关的结果",
+    search_suggestion: "没有找到与“[SEARCH_TERM]”相关的结果，请换个词试试。",
+    searching: "正在搜索“[SEARCH_TERM]”……",
+  },
   processTerm(term) {
     return term.trim();
   },
