@@ -78,6 +78,60 @@ def _build_shipped(folder: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+# `make test` runs the suite on every core (pytest-xdist, --dist loadscope). Tests that share a
+# module- or class-scoped fixture (a site built for the module, say) stay together on one worker,
+# so the fixture is made once; every other test goes alone to whichever worker is free. Only the
+# workers see the fixtures, so they write down the modules that share one (_SHARED_MODULES, a file
+# the controller names), and the controller's scheduler reads it before handing out work.
+_SHARED_MODULES = "XCERT_TEST_SHARED_MODULES"
+
+
+def _shares_a_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    scopes = {d[-1].scope for d in info.name2fixturedefs.values() if d} if info else set()
+    return bool(scopes & {"module", "class", "package"})
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("dist", "no") != "no" and not os.environ.get("PYTEST_XDIST_WORKER"):
+        fd, path = tempfile.mkstemp(prefix="xcert-shared-modules-")
+        os.close(fd)
+        os.environ[_SHARED_MODULES] = path  # the workers start later and inherit it
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    path = os.environ.get(_SHARED_MODULES)
+    if path and not os.environ.get("PYTEST_XDIST_WORKER"):
+        Path(path).unlink(missing_ok=True)
+
+
+@pytest.hookimpl(tryfirst=True)  # before the worker reports its collection to the controller
+def pytest_collection_finish(session: pytest.Session) -> None:
+    path = os.environ.get(_SHARED_MODULES)
+    if path and os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = sorted({i.nodeid.split("::")[0] for i in session.items if _shares_a_fixture(i)})
+        temporary = f"{path}.{os.environ['PYTEST_XDIST_WORKER']}"
+        Path(temporary).write_text("\n".join(shared), encoding="utf-8")
+        os.replace(temporary, path)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    if config.getoption("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class _Scheduling(LoadScopeScheduling):
+        shared: set[str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self.shared is None:
+                self.shared = set(Path(os.environ[_SHARED_MODULES]).read_text().split())
+            module = nodeid.split("::", 1)[0]
+            return module if module in self.shared else nodeid
+
+    return _Scheduling(config, log)
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped catalogue built once for the run with a fixed date (do not change it)."""
