@@ -55,3 +55,14 @@ def test_no_sideways_scrolling_on_a_phone(phone, url: str, kind) -> None:  # typ
     if kind.name == "compare":
         # Three certificates do not fit side by side: the table scrolls in its own box.
         assert [t["table"] for t in tables] == ["xcert-compare-table"]
+
+
+def test_the_finder_s_major_label_sits_above_its_box_on_a_phone(phone, url: str) -> None:  # type: ignore[no-untyped-def]
+    phone.goto(f"{url}/finder/")
+    boxes = phone.evaluate("""() => ["#xcert-finder fieldset", "label[for=xcert-finder-major]",
+        "#xcert-finder-major"].map((s) => document.querySelector(s).getBoundingClientRect())
+        .map((r) => ({ top: r.top, bottom: r.bottom, left: r.left }))""")
+    levels, label, box = boxes
+    # The label starts its own line below the level choice and is the line just above its box.
+    assert label["top"] >= levels["bottom"] - 1, boxes
+    assert label["bottom"] <= box["top"] + 1 and abs(label["left"] - box["left"]) < 2, boxes
