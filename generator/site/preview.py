@@ -89,8 +89,10 @@ class Preview:
 
     def full(self) -> Update:
         start = time.perf_counter()
-        self.session = None
         cat = load_catalogue(self.opts.root / "catalogue", cache=self.file_cache)
+        with self.apply_lock:
+            # The build rewrites the tree: until it succeeds, the next edit takes a full build.
+            self.session, self.cat = None, None
         with self.lock:
             report: BuildReport = build_site(
                 BuildOptions(root=self.opts.root, out=self.opts.out, today=self.opts.today,
