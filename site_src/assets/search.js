@@ -52,6 +52,19 @@ if (root && toggle) {
   label();
 }
 
+// Pagefind writes each result's tag as "类型: 公告" with an ASCII colon; the rest of the site
+// uses the Chinese one. The colon is a text node of its own that Pagefind never rewrites.
+if (root) {
+  const chineseColons = () => {
+    for (const node of root.querySelectorAll(".pagefind-ui__result-tag")) {
+      for (const part of node.childNodes) {
+        if (part.nodeType === Node.TEXT_NODE && part.data === ": ") part.data = "：";
+      }
+    }
+  };
+  new MutationObserver(chineseColons).observe(root, { childList: true, subtree: true });
+}
+
 const query = new URLSearchParams(window.location.search).get("q");
 if (query) {
   ui.triggerSearch(query);
