@@ -63,7 +63,8 @@ BUILD_API = """
 import sys, datetime
 from pathlib import Path
 from generator.site.build import build_site, BuildOptions
-r = build_site(BuildOptions(root=Path(sys.argv[1]), out=Path(sys.argv[2]), today=datetime.date.fromisoformat(sys.argv[3])))
+r = build_site(BuildOptions(root=Path(sys.argv[1]), out=Path(sys.argv[2]),
+                            today=datetime.date.fromisoformat(sys.argv[3])))
 print(r)
 """
 
@@ -326,7 +327,8 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(root)
     catalogue = syn.write_root(root, gen)
     print(f"generated {len(gen.certificates)} certificates, {len(gen.organizations)} organizations, "
-          f"{len(gen.standards)} standards, {len(gen.notices)} notices in {time.perf_counter() - t:.1f} s",
+          f"{len(gen.standards)} standards, {len(gen.notices)} notices "
+          f"in {time.perf_counter() - t:.1f} s",
           flush=True)
 
     cli = _cli_works()
@@ -339,7 +341,8 @@ def main(argv: list[str] | None = None) -> int:
         s, proc = _run(_check_cmd(catalogue, cli), work)
         _ok(proc, "xcert check")
         check_times.append(s)
-    print(f"xcert check: best {min(check_times):.2f} s, runs {', '.join(f'{x:.2f}' for x in check_times)}",
+    runs = ", ".join(f"{x:.2f}" for x in check_times)
+    print(f"xcert check: best {min(check_times):.2f} s, runs {runs}",
           flush=True)
 
     # -- stages (the first run also leaves the docs tree for the bare baseline)
@@ -453,24 +456,30 @@ def _report(r: dict[str, Any]) -> None:
         "",
         (f"catalogue: {c['certificates']} certificates, {c['organizations']} organizations, "
          f"{c['standards']} standards, {c['notices']} notices"),
-        (f"pages: {pg['html']} HTML pages in the full site ({pg['markdown']} Markdown pages in the docs "
-         f"tree, {pg['generated_non_markdown']} generated non-Markdown files, {pg['indexed']} indexed by "
-         f"Pagefind); bare: {pg['bare_html']} HTML pages from {pg['bare_markdown']} Markdown pages"),
+        (f"pages: {pg['html']} HTML pages in the full site ({pg['markdown']} Markdown pages "
+         f"in the docs tree, {pg['generated_non_markdown']} generated non-Markdown files, "
+         f"{pg['indexed']} indexed by Pagefind); bare: {pg['bare_html']} HTML pages "
+         f"from {pg['bare_markdown']} Markdown pages"),
         "",
         "| measure | best | median | runs | target |",
         "|---|---|---|---|---|",
-        (f"| full xcert build (s) | {min(r['full_s']):.1f} | {statistics.median(r['full_s']):.1f} | "
+        (f"| full xcert build (s) | {min(r['full_s']):.1f} | "
+         f"{statistics.median(r['full_s']):.1f} | "
          f"{runs_full} | |"),
-        (f"| bare mkdocs build (s) | {min(r['bare_s']):.1f} | {statistics.median(r['bare_s']):.1f} | "
+        (f"| bare mkdocs build (s) | {min(r['bare_s']):.1f} | "
+         f"{statistics.median(r['bare_s']):.1f} | "
          f"{runs_bare} | |"),
         (f"| ratio full / bare | {r['ratio_best']:.2f} | {r['ratio_median']:.2f} | | "
          f"≤ {TARGET_RATIO} — {ok(r['targets']['ratio'])} |"),
-        (f"| xcert check (s) | {min(r['check_s']):.2f} | {statistics.median(r['check_s']):.2f} | "
+        (f"| xcert check (s) | {min(r['check_s']):.2f} | "
+         f"{statistics.median(r['check_s']):.2f} | "
          f"{runs_check} | < {TARGET_CHECK_S:g} — {ok(r['targets']['check'])} |"),
-        f"| full site size (MB) | {_mb(full['bytes']):.1f} (du {_mb(full['du_bytes']):.1f}) | | | |",
+        (f"| full site size (MB) | {_mb(full['bytes']):.1f} "
+         f"(du {_mb(full['du_bytes']):.1f}) | | | |"),
         (f"| MB per 1,000 pages | {r['size']['mb_per_1000_pages']:.1f} | | | "
          f"< {TARGET_MB_PER_1000:g} — {ok(r['targets']['size'])} |"),
-        f"| bare site size (MB) | {_mb(bare['bytes']):.1f} ({bare_per_1000:.1f} per 1,000 pages) | | | |",
+        (f"| bare site size (MB) | {_mb(bare['bytes']):.1f} "
+         f"({bare_per_1000:.1f} per 1,000 pages) | | | |"),
         "",
         (f"load average (1/5/15 min) at start {m['load_average_at_start']}, "
          f"at end {m['load_average_at_end']}"),

@@ -5,8 +5,8 @@
 
 1. Raw PyNaCl signing rate: Ed25519 signatures of 64-byte messages per second, one process.
 2. Issuance: `issue_sealed` on a CSV of --records rows (checks, JCS, proofs, the store's files,
-   the sealed batch; the look-up KDF at its cheapest (Argon2id, 8 KiB, 1 pass) and no PNG images, so that the figure is the
-   signing pipeline's: benchmarks/scale_bench.py measures issuance at the real KDF), records per
+   the sealed batch; the look-up KDF at its cheapest (Argon2id, 8 KiB, 1 pass) and no PNG
+   images, so that the figure is the signing pipeline's: benchmarks/scale_bench.py measures issuance at the real KDF), records per
    second, and as a share of (1) (target ≥ 50%). The same for the signing stage alone
    (build the record + JCS + sign, no CSV and no files).
 3. Verification of every issued record (`verification_result` against the registry and the

@@ -69,6 +69,11 @@ def atom_feed(cat: Catalogue, site_url: str | None = None) -> bytes:
     return bytes(fg.atom_str(pretty=True))
 
 
+def _by_period_start(n: Notice) -> tuple[dt.date, str]:
+    assert n.period is not None
+    return n.period.start, n.id
+
+
 def period_calendar(cat: Catalogue, site_url: str | None = None) -> bytes:
     """One all-day event per notice period: it opens on the first day and closes after the last.
     With the site's address each event carries its notice page's URL (also in the description,
@@ -79,7 +84,7 @@ def period_calendar(cat: Catalogue, site_url: str | None = None) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", f"{SITE_NAME}：公示期")
-    with_period = sorted((n for n in cat.notices.values() if n.period), key=lambda n: (n.period.start, n.id))  # type: ignore[union-attr]
+    with_period = sorted((n for n in cat.notices.values() if n.period), key=_by_period_start)
     for n in with_period:
         assert n.period is not None
         ev = icalendar.Event()

@@ -190,8 +190,8 @@ def _render_share(share: int, of: int) -> tuple[list[str], dict[str, bytes], str
                 continue
             if page.content is None:
                 mk._populate_page(page, job.config, job.files)
-            mk._build_page(page, job.config, job.doc_files, job.nav, job.env,
-                           excluded=file.inclusion.is_excluded())  # type: ignore[no-untyped-call]
+            excluded = file.inclusion.is_excluded()  # type: ignore[no-untyped-call]
+            mk._build_page(page, job.config, job.doc_files, job.nav, job.env, excluded=excluded)
             if job.keep_html and not handler.messages:
                 made[file.src_uri] = Path(file.abs_dest_path).read_bytes()
     except Exception as e:  # mkdocs has logged which page; the parent raises it as a BuildError

@@ -98,7 +98,8 @@ def test_a_period_beyond_the_holiday_calendar_is_a_clear_warning(tmp_path: Path)
     result = run_xcert("check", "--catalogue", str(root))
     assert result.returncode == 0
     assert ("catalogue/notices/cost-caps.yaml:7:1: warning: period: "
-            "cannot count working days for 2099-01-05: the official holiday calendar in chinese-calendar") in result.stderr
+            "cannot count working days for 2099-01-05: "
+            "the official holiday calendar in chinese-calendar") in result.stderr
 
 
 def test_the_shipped_catalogue_passes_strict_quickly() -> None:
