@@ -11,7 +11,8 @@ pytestmark = pytest.mark.browser
 _WORDS_JS = """(ui) => {
   const root = document.querySelector(ui);
   const msg = root?.querySelector('.pagefind-ui__message')?.textContent.trim() ?? '';
-  const tags = [...root.querySelectorAll('.pagefind-ui__result-tag')].map((t) => t.textContent.trim());
+  const tags = [...root.querySelectorAll('.pagefind-ui__result-tag')]
+    .map((t) => t.textContent.trim());
   return msg.startsWith('找到') && tags.length ? [msg, tags] : null;
 }"""
 
