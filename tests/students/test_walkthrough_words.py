@@ -20,3 +20,9 @@ def test_a_level_s_duties_are_not_introduced_twice(built_site: Path) -> None:
     text = page_text(built_site, "standards/logistics-management")
     assert "主要职责：根据作业流程的规定，完成仓储" in text
     assert "主要职责：主要职责" not in text
+
+
+def test_an_organization_s_other_name_is_explained_in_plain_words(built_site: Path) -> None:
+    text = page_text(built_site, "organizations/langfang-zhongke-building-innovation")
+    assert "本站把括号内的名称列为它的又称" in text
+    assert "别名" not in text
