@@ -56,5 +56,6 @@ def test_the_page_words_verdicts_as_python_does() -> None:
     for table, name in ((MESSAGES, "MESSAGES"), (DETAILS, "DETAILS")):
         block = text[text.index(f"export const {name} = {{") :]
         block = block[: block.index("};")]
-        js = dict(re.findall(r"^\s*'?([\w-]+)'?: '([^']*)',$", block, flags=re.M))
+        # A long entry may be wrapped after its key by the formatter (Biome).
+        js = dict(re.findall(r"^\s*'?([\w-]+)'?:\s*'([^']*)',$", block, flags=re.M))
         assert js == table, f"{name} in {JS} differs from generator/credentials/formats/verify.py"
