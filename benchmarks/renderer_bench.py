@@ -2,7 +2,8 @@
 
 1. renders the generated docs tree once (the shipped catalogue, or a synthetic one with
    --certificates N), then times the HTML stage alone on it: `mkdocs build`, a cold
-   `zensical build` (no cache) and a `zensical build` that finds its cache of an unchanged tree;
+   `zensical build` (no cache), and `zensical build` with its cache: of an unchanged tree, and
+   after one notice page changed (what a clerk's save would cost through Zensical);
 2. times the whole `xcert build` (records, pages, HTML, Pagefind) with each renderer.
 
 Each figure is the median of --runs runs, in seconds, on this machine as it is (the load average
@@ -69,6 +70,11 @@ def _zensical_cached(config: Path) -> None:
                    env={**os.environ, "NO_COLOR": "1"})
 
 
+def _append(page: Path) -> None:
+    with page.open("a", encoding="utf-8") as f:
+        f.write("\n一处修改。\n")
+
+
 def _root(a: argparse.Namespace, work: Path) -> Path:
     """A scratch repository: builds write caches beside the catalogue, never in this checkout."""
     if not a.certificates:
@@ -118,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
         _zensical_cached(config)
         html["zensical build, unchanged tree (cache)"] = _median(
             a.runs, lambda: None, lambda: _zensical_cached(config))
+        # What a clerk's save costs through Zensical's cache: one notice page changed.
+        notice = sorted((config.parent / "docs" / "notices").glob("*.md"))[-1]
+        html["zensical build, one notice changed (cache)"] = _median(
+            a.runs, lambda: _append(notice), lambda: _zensical_cached(config))
 
         full = {}
         for renderer in Renderer:
