@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The browser code's linter and formatter (Biome), pinned by package-lock.json.
 NODE_STAMP := node_modules/.installed
+# The generic-verifier test's VC stack (tests/interop), pinned by its own package-lock.json.
+INTEROP_STAMP := tests/interop/node_modules/.installed
 
 .PHONY: site test lint serve check browser-deps clean
 
@@ -21,7 +23,7 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/xcert check
 
-test: $(STAMP) $(NODE_STAMP) browser-deps
+test: $(STAMP) $(NODE_STAMP) $(INTEROP_STAMP) browser-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist loadscope
 
 # The code's own checks (tests/test_code_style.py runs the same ones inside `make test`).
@@ -39,6 +41,10 @@ $(STAMP): pyproject.toml
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
+
+$(INTEROP_STAMP): tests/interop/package.json tests/interop/package-lock.json
+	cd tests/interop && npm ci --no-audit --no-fund --loglevel=error
+	touch $(INTEROP_STAMP)
 
 # The browser tests drive Debian's Chromium; Playwright's own browser download cannot work here.
 browser-deps:

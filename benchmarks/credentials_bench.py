@@ -46,9 +46,10 @@ sys.path.insert(0, str(ROOT_DIR))
 from generator.credentials.formats._time import UTC, format_utc  # noqa: E402
 from generator.credentials.formats.jsontext import dump_json  # noqa: E402
 from generator.credentials.formats.proof import add_proof  # noqa: E402
-from generator.credentials.formats.record import build_record  # noqa: E402
+from generator.credentials.formats.record import Achievement, build_record  # noqa: E402
 from generator.credentials.formats.registry import KeyEntry, OrgEntry, Registry  # noqa: E402
 from generator.credentials.formats.sealing import LookupParams  # noqa: E402
+from generator.credentials.formats.site import Site  # noqa: E402
 from generator.credentials.formats.status import status_entry  # noqa: E402
 from generator.credentials.formats.verify import verification_result  # noqa: E402
 from generator.credentials.issuing.keys import Signer  # noqa: E402
@@ -67,6 +68,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+BENCH_SITE = Site("https://xcert.example.org/")
+ACHIEVEMENT = Achievement(
+    certificate="web-frontend",
+    certificate_name="Web 前端开发职业技能等级证书",
+    level="中级",
+    organization="bench",
+    description="基准测试",
+    criteria="通过 Web 前端开发职业技能等级证书（中级）的考核，成绩合格。",
+)
+
+
 @dataclass
 class Cert:
     id: str = "web-frontend"
@@ -74,6 +86,8 @@ class Cert:
     organization: str = "bench"
     levels: tuple[str, ...] = ("初级", "中级", "高级")
     standard: str | None = None
+    batch: int = 1
+    summary: str = ""
 
 
 @dataclass
@@ -94,23 +108,23 @@ def raw_signing_rate(n: int) -> float:
 
 def signing_stage_rate(signer: Signer, n: int) -> float:
     created = format_utc(NOW)
+    method = BENCH_SITE.key_method("bench", signer.key_id)
     start = time.perf_counter()
     for i in range(n):
         doc = build_record(
+            site=BENCH_SITE,
             organization="bench",
             issuer_name="基准测试机构",
             holder="张三",
-            certificate="web-frontend",
-            certificate_name="Web 前端开发职业技能等级证书",
-            level="中级",
+            achievement=ACHIEVEMENT,
             number=f"BENCH-{i:08d}",
             issue_date=dt.date(2025, 5, 30),
-            status=status_entry("bench", 1, i % 131072),
+            status=status_entry(BENCH_SITE, "bench", 1, i % 131072),
             exam_date=dt.date(2025, 5, 1),
             exam_site="基准考点",
             national_id_masked="3201**********1232",
         )
-        add_proof(doc, signer=signer, created=created)
+        add_proof(doc, signer=signer, created=created, verification_method=method, proof_set=True)
     return n / (time.perf_counter() - start)
 
 
@@ -121,7 +135,11 @@ def setup_repo(work: Path, signer: Signer, root: Signer) -> Path:
         "基准测试机构",
         (KeyEntry(signer.key_id, "bench", signer.public_key_multibase, "2025-01-01T00:00:00Z"),),
     )
-    registry = Registry(1, "2025-01-01T00:00:00Z", root.public_key_multibase, "基准根密钥", (org,))
+    # A DEMO-flagged registry publishes without a configured address.
+    registry = Registry(
+        1, "2025-01-01T00:00:00Z", root.public_key_multibase, "基准根密钥", (org,),
+        demo=True, site=BENCH_SITE,
+    )
     (repo / "keys").mkdir(parents=True)
     (repo / "keys" / "registry.json").write_bytes(dump_json(registry.signed_document(root)))
     return repo

@@ -51,12 +51,12 @@ ROOT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT_DIR))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from credentials_bench import NOW, Catalogue, setup_repo
+from credentials_bench import BENCH_SITE, NOW, Catalogue, setup_repo
 
 from generator.credentials.formats.batch import BATCHES_DIR, BatchManifest, IssuedGroup
 from generator.credentials.formats.jsontext import dump_json
 from generator.credentials.formats.sealing import LookupParams, b64url, master_key
-from generator.credentials.formats.status import StatusList, status_list_id
+from generator.credentials.formats.status import StatusList
 from generator.credentials.issuing.keys import Signer
 from generator.credentials.issuing.sealed import issue_sealed
 from generator.credentials.issuing.store import Store
@@ -230,14 +230,15 @@ def make_batches(work: Path, first: int, count: int, batch: int, entry_bytes: in
         for number in positions:
             path = status / f"{number}.json"
             if not path.exists():
-                empty = StatusList.empty(org="bench", number=number,
+                empty = StatusList.empty(site=BENCH_SITE, org="bench", number=number,
                                          updated="2025-06-01T00:00:00Z")
-                doc = empty.signed_document(signer=signer, issuer_name="x")
+                doc = empty.signed_document(signer=signer, key_id=signer.key_id, issuer_name="x")
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(dump_json(doc))
         batch_id = f"20250601T000000Z-{start:08x}"
         group = IssuedGroup("web-frontend", 2025, "中级", size, tuple(
-            (status_list_id("bench", n), tuple(ix)) for n, ix in sorted(positions.items())
+            (BENCH_SITE.status_list_url("bench", n), tuple(ix))
+            for n, ix in sorted(positions.items())
         ))
         manifest = BatchManifest(batch_id, "bench", "2025-06-01T00:00:00Z", size, LookupParams(),
                                  hashlib.sha256(data).hexdigest(), len(data), (group,))

@@ -13,6 +13,7 @@ from generator.errors import CatalogueErrors, UsageError, XcertError
 # and `run(args) -> int`.
 COMMANDS = (
     "check", "build", "serve", "keys", "issue", "revoke", "seal", "verify", "demo", "new", "diff",
+    "migrate",
 )
 
 

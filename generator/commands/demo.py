@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 
 from generator.commands._credential_options import add_repo_option
-from generator.credentials.issuing.demo import DEMO_CERTIFICATE, demo_key_dir, ensure_demo
+from generator.credentials._catalogue import CatalogueLike
+from generator.credentials.issuing.demo import demo_key_dir, ensure_demo
 from generator.errors import XcertError
 
 
@@ -23,22 +24,21 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
 
 
-def _certificate(repo: Path) -> tuple[str, str, tuple[str, ...]]:
-    """The demo's certificate: `web-frontend` from the catalogue when it can be read."""
+def _catalogue(repo: Path) -> CatalogueLike | None:
+    """The catalogue the demo's records describe, when it can be read."""
     try:
         from generator.credentials._catalogue import load
 
-        cert = load(repo).certificates.get(DEMO_CERTIFICATE[0])
+        return load(repo)
     except (ImportError, XcertError):
-        return DEMO_CERTIFICATE
-    return (cert.id, cert.name, tuple(cert.levels)) if cert else DEMO_CERTIFICATE
+        return None
 
 
 def run(args: argparse.Namespace) -> int:
     report = ensure_demo(
         repo_root=args.repo,
         key_dir=args.key_dir or demo_key_dir(),
-        certificate=_certificate(args.repo),
+        catalogue=_catalogue(args.repo),
     )
     if report.skipped:
         print(f"demo skipped: {report.skipped}")

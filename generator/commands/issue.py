@@ -18,7 +18,7 @@ from generator.credentials.formats._time import now_utc
 from generator.credentials.issuing.keyops import org_signer
 from generator.credentials.issuing.sealed import issue_sealed
 from generator.credentials.issuing.store import Store, resolve_store
-from generator.credentials.publishing.publish import configured_site_url
+from generator.credentials.site_url import configured_site_url
 from generator.errors import UsageError
 
 

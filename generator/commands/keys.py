@@ -9,8 +9,10 @@ from generator.commands._credential_options import add_repo_option
 from generator.credentials.formats._time import now_utc, parse_time_option
 from generator.credentials.issuing import keyops
 from generator.credentials.issuing.keys import KDF_STRENGTHS, default_key_dir
+from generator.credentials.issuing.migrate import migrate_registry
 from generator.credentials.paths import REGISTRY_FILE
 from generator.credentials.repo import load_registry
+from generator.credentials.site_url import resolve_site
 from generator.errors import UsageError
 
 
@@ -55,6 +57,16 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     p.add_argument("--reason", required=True, help="why (published in the registry)")
     sub.add_parser("show", parents=[common], help="print the registry and the root fingerprint")
+    sub.add_parser(
+        "migrate",
+        parents=[common],
+        help="re-sign a registry of the first format (before did:web) for the site at site_url",
+    )
+    sub.add_parser(
+        "set-site",
+        parents=[common],
+        help="re-sign the registry for the site address now configured (site_url)",
+    )
 
 
 def _org_name(repo: Path, org_id: str) -> str:
@@ -73,12 +85,21 @@ def run(args: argparse.Namespace) -> int:
         return 0
     ctx = keyops.KeyOpsContext(args.repo, args.key_dir or default_key_dir(), strength=args.kdf)
     if args.keys_command == "init-root":
-        registry = keyops.init_root(ctx, name=args.name, now=now)
+        site = resolve_site(args.repo, demo=False)
+        registry = keyops.init_root(ctx, name=args.name, now=now, site=site)
         print(f"root key: {ctx.key_path(keyops.ROOT_KEY_ID)}")
     elif args.keys_command == "add-org":
         name = args.name or _org_name(args.repo, args.org)
         registry, path = keyops.add_org(ctx, org_id=args.org, name=name, now=now)
         print(f"{args.org} key: {path}")
+    elif args.keys_command == "migrate":
+        registry = migrate_registry(
+            repo_root=args.repo, root=ctx.root(), site=resolve_site(args.repo, demo=False), now=now
+        )
+        print(f"site: {registry.site.url}")
+    elif args.keys_command == "set-site":
+        registry = keyops.set_site(ctx, site=resolve_site(args.repo, demo=False), now=now)
+        print(f"site: {registry.site.url}")
     elif args.keys_command == "rotate":
         registry, path = keyops.rotate(ctx, org_id=args.org, now=now)
         print(f"{args.org} new key: {path}")

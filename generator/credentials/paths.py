@@ -3,9 +3,11 @@ names them, so issuing, publishing, the commands and the verify page's URLs agre
 
 Repository (relative to its root): `keys/registry.json` (the signed key registry),
 `certificates/<org>/` (issued records), `certificates/<org>/status/<n>.json` (status lists),
-`.xcert-cache/` (the build's caches, git-ignored). Site (relative to its root):
-`keys/registry.json`, `r/` (the sealed record shards), `status/<org>/<n>.json`,
-`verify/catalogue.json`, `verify/demo/`.
+`certificates/<org>/status-details/<n>.json` (their sealed revocation details), `.xcert-cache/`
+(the build's caches, git-ignored). Site (relative to its root):
+`keys/registry.json` and `keys/did.json` (the root's DID document), `r/` (the sealed record
+shards), `status/<org>/<n>.json`, `status-details/<org>/<n>.json`, `organizations/<org>/did.json`,
+`contexts/xcert-v1.jsonld`, `verify/catalogue.json`, `verify/demo/`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 CERTIFICATES_DIR = "certificates"
 REGISTRY_FILE = Path("keys") / "registry.json"
 STATUS_DIR = "status"  # inside an organization's folder of certificates/
+STATUS_DETAILS_DIR = "status-details"  # the sealed revocation details, beside the lists
 CACHE_DIR = ".xcert-cache"
 DEMO_ORG = "demo"  # the organization id reserved for the demo
 DEMO_SAMPLES = Path(CERTIFICATES_DIR) / DEMO_ORG / "samples"
@@ -25,6 +28,8 @@ SITE_REGISTRY = "keys/registry.json"
 SITE_RECORDS = "r"
 SITE_STATUS = "status"
 SITE_STATUS_INDEX = "status/index.json"
+SITE_STATUS_DETAILS = "status-details"
+SITE_CONTEXT = "contexts/xcert-v1.jsonld"  # the project's JSON-LD context, version 1
 SITE_CATALOGUE = "verify/catalogue.json"
 SITE_DEMO = "verify/demo"
 
@@ -45,8 +50,16 @@ def repo_status_path(repo_root: Path, org: str, number: int) -> Path:
     return org_dir(repo_root, org) / STATUS_DIR / f"{number}.json"
 
 
+def repo_status_details_path(repo_root: Path, org: str, number: int) -> Path:
+    return org_dir(repo_root, org) / STATUS_DETAILS_DIR / f"{number}.json"
+
+
 def site_status_path(org: str, number: int) -> str:
     return f"{SITE_STATUS}/{org}/{number}.json"
+
+
+def site_status_details_path(org: str, number: int) -> str:
+    return f"{SITE_STATUS_DETAILS}/{org}/{number}.json"
 
 
 def default_cache_dir(repo_root: Path) -> Path:

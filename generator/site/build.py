@@ -18,10 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from generator.credentials._files import write_atomic
+from generator.credentials.formats.errors import LegacyRegistryError
 from generator.credentials.formats.jsontext import dump_json
+from generator.credentials.formats.registry import Registry
 from generator.credentials.paths import REGISTRY_FILE, SITE_CATALOGUE, SITE_REGISTRY
-from generator.credentials.publishing.publish import configured_site_url, publish_records
+from generator.credentials.publishing.publish import publish_records
 from generator.credentials.repo import load_registry, root_fingerprint
+from generator.credentials.site_url import configured_site_url
 from generator.errors import BuildError
 from generator.models import Catalogue, IssuedRecords
 from generator.render.api import render_api
@@ -78,10 +81,23 @@ def _refuse_older_registry(root: Path, out: Path) -> None:
     published, current = out / SITE_REGISTRY, root / REGISTRY_FILE
     if not (published.is_file() and current.is_file()):
         return
-    old, new = load_registry(published), load_registry(current)
+    try:
+        old, new = _registry_or_legacy(published), _registry_or_legacy(current)
+    except LegacyRegistryError:
+        return  # a first-format registry that is not a DEMO: publishing says what to do
     if old.fingerprint == new.fingerprint and new.version < old.version:
         raise BuildError(f"{REGISTRY_FILE} is version {new.version}, older than version "
                          f"{old.version} already published in {out}; a registry never goes back")
+
+
+def _registry_or_legacy(path: Path) -> Registry:
+    """The registry at `path`, also when it is an old DEMO (only its version and root count)."""
+    try:
+        return load_registry(path)
+    except LegacyRegistryError as e:
+        if isinstance(e.registry, Registry) and e.registry.demo:
+            return e.registry
+        raise
 
 
 def _publish_records(root: Path, out: Path, cat: Catalogue,

@@ -37,7 +37,7 @@ from mkdocs.structure.files import Files, InclusionLevel, get_files, set_exclusi
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page as MkdocsPage
 
-from generator.credentials.publishing.publish import configured_site_url
+from generator.credentials.site_url import configured_site_url
 from generator.errors import BuildError
 from generator.models import Catalogue, IssuedRecords
 from generator.render.page import Page

@@ -14,7 +14,15 @@ from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "credentials"))
 
-from _scenarios import AGREEMENT, FAST_ITERATIONS, FAST_MEMORY, catalogue, seal_into, t  # noqa: E402
+from _scenarios import (  # noqa: E402
+    AGREEMENT,
+    FAST_ITERATIONS,
+    FAST_MEMORY,
+    SITE_URL,
+    catalogue,
+    seal_into,
+    t,
+)
 from _wait import wait_until  # noqa: E402
 
 from generator.credentials.formats.record import record_hash  # noqa: E402
@@ -38,7 +46,7 @@ def verify_site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     sealed = [(AGREEMENT / "cases" / f"{case}.json").read_bytes() for case in PUBLISHED]
     seal_into(repo, sealed, now=t("2025-01-01T00:00:00"))
     publish_records(repo_root=repo, site_dir=site, catalogue=catalogue(), workers=1,
-                    params=LookupParams(iterations=FAST_ITERATIONS, memory=FAST_MEMORY))
+                    site_url=SITE_URL, params=LookupParams(iterations=FAST_ITERATIONS, memory=FAST_MEMORY))
     return site
 
 

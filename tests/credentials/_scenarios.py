@@ -13,19 +13,23 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from generator.credentials.formats._time import UTC, format_utc
 from generator.credentials.formats.jsontext import dump_json
-from generator.credentials.formats.proof import add_proof
-from generator.credentials.formats.record import build_record
+from generator.credentials.formats.proof import add_proof, parse_proof
+from generator.credentials.formats.record import LEVELS, Achievement, build_record
 from generator.credentials.formats.registry import KeyEntry, OrgEntry, Registry
+from generator.credentials.formats.site import Site
 from generator.credentials.formats.status import StatusList, status_entry
+from generator.credentials.issuing.achievement import achievement_for
 from generator.credentials.issuing.keys import Signer
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets" / "credentials"
+SITE_URL = "https://xcert.example/"  # the agreement suite's site (reserved .example domain)
+SITE = Site(SITE_URL)
 AGREEMENT = ASSETS / "agreement"
 REGENERATE = "python tests/credentials/generate_assets.py"
 
@@ -58,6 +62,33 @@ class FakeCertificate:
     levels: tuple[str, ...]
     standard: str | None = None
     short_name: str = ""
+    batch: int = 1
+    summary: str = ""
+
+
+@dataclass
+class FakeTask:
+    name: str
+
+
+@dataclass
+class FakeWorkArea:
+    name: str
+    tasks: tuple[FakeTask, ...] = ()
+
+
+@dataclass
+class FakeStandardLevel:
+    level: str
+    goal: str = ""
+    work_areas: tuple[FakeWorkArea, ...] = ()
+
+
+@dataclass
+class FakeStandard:
+    id: str
+    name: str
+    levels: tuple[FakeStandardLevel, ...] = ()
 
 
 @dataclass
@@ -72,7 +103,7 @@ class FakeCatalogue:
 
     certificates: dict[str, FakeCertificate] = field(default_factory=dict)
     organizations: dict[str, FakeNamed] = field(default_factory=dict)
-    standards: dict[str, FakeNamed] = field(default_factory=dict)
+    standards: dict[str, FakeStandard] = field(default_factory=dict)
 
 
 def catalogue() -> FakeCatalogue:
@@ -90,7 +121,19 @@ def catalogue() -> FakeCatalogue:
             ),
         },
         organizations={"acme": FakeNamed("acme", ACME_NAME), "beta": FakeNamed("beta", BETA_NAME)},
-        standards={"web-frontend": FakeNamed("web-frontend", "Web 前端开发职业技能等级标准")},
+        standards={
+            "web-frontend": FakeStandard(
+                "web-frontend",
+                "Web 前端开发职业技能等级标准",
+                (
+                    FakeStandardLevel(
+                        "中级",
+                        "能完成网站前端页面的开发与调试。",
+                        (FakeWorkArea("页面开发", (FakeTask("静态网页开发"), FakeTask("页面交互"))),),
+                    ),
+                ),
+            )
+        },
     )
 
 
@@ -125,7 +168,7 @@ def registry() -> Registry:
         (KeyEntry("beta-1", "beta", B1.public_key_multibase, "2024-01-01T00:00:00Z"),),
     )
     return Registry(
-        4, "2024-09-01T00:00:00Z", ROOT.public_key_multibase, "测试根密钥", (acme, beta)
+        4, "2024-09-01T00:00:00Z", ROOT.public_key_multibase, "测试根密钥", (acme, beta), site=SITE
     )
 
 
@@ -143,15 +186,14 @@ def record(
     tweak: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     doc = build_record(
+        site=SITE,
         organization=org,
         issuer_name=ACME_NAME if org == "acme" else BETA_NAME,
         holder=name,
-        certificate="web-frontend",
-        certificate_name="Web 前端开发职业技能等级证书",
-        level=level,
+        achievement=achievement(level),
         number=number or f"ACME-2024-{index:06d}",
         issue_date=issue_date,
-        status=status_entry(org, list_number, index),
+        status=status_entry(SITE, org, list_number, index),
         exam_date=dt.date(2024, 2, 20),
         exam_site="示例考点",
         national_id_masked="3201**********1234",
@@ -162,13 +204,33 @@ def record(
         for part in head:
             target = target[part]
         target[last] = value
-    return add_proof(doc, signer=signer, created=created)
+    return add_proof(
+        doc,
+        signer=signer,
+        created=created,
+        # The signer's own organization (acme-2 → acme), as a key's file names it.
+        verification_method=SITE.key_method(signer.key_id.rsplit("-", 1)[0], signer.key_id),
+        proof_set=True,
+    )
+
+
+def achievement(level: str) -> Achievement:
+    """web-frontend at `level`, as issuance describes it (levels the standard lacks: made up)."""
+    if level in LEVELS:
+        return achievement_for(catalogue(), "web-frontend", level)
+    return replace(achievement_for(catalogue(), "web-frontend", "中级"), level=level)
 
 
 def status_list() -> StatusList:
-    empty = StatusList.empty(org="acme", number=1, updated="2024-03-01T00:00:00Z")
+    """acme's list 1: index 5 revoked (the `certificate-revoked` case's record)."""
+    empty = StatusList.empty(site=SITE, org="acme", number=1, updated="2024-03-01T00:00:00Z")
+    revoked = record(signer=A2, created="2024-07-01T00:00:00Z", index=5, name="王五")
     return empty.with_revocation(
-        index=5, date="2024-08-15", reason="考试违规", at=t("2024-08-01T00:00:00")
+        index=5,
+        signature=parse_proof(revoked).signature,
+        date="2024-08-15",
+        reason="考试违规",
+        at=t("2024-08-01T00:00:00"),
     )
 
 
@@ -180,14 +242,12 @@ def cases() -> dict[str, tuple[bytes, str, str]]:
     """case name → (file bytes, expected verdict, expected reason)."""
     valid = record(signer=A2, created="2024-07-01T00:00:00Z", index=0)
     altered_subject = json.loads(json.dumps(valid))
-    altered_subject["credentialSubject"]["level"] = "高级"
+    altered_subject["credentialSubject"]["achievement"] = achievement("高级").to_json(SITE)
     altered_proof = json.loads(json.dumps(valid))
-    pv = altered_proof["proof"]["proofValue"]
-    altered_proof["proof"]["proofValue"] = pv[:20] + ("A" if pv[20] != "A" else "B") + pv[21:]
+    pv = altered_proof["proof"][0]["proofValue"]
+    altered_proof["proof"][0]["proofValue"] = pv[:20] + ("A" if pv[20] != "A" else "B") + pv[21:]
     wrong_key = record(signer=B1, created="2024-07-01T00:00:00Z", index=0)
-    wrong_key["proof"]["verificationMethod"] = (
-        f"did:key:{A2.public_key_multibase}#{A2.public_key_multibase}"
-    )
+    wrong_key["proof"][0]["verificationMethod"] = SITE.key_method("acme", "acme-2")
     no_proof = {k: v for k, v in valid.items() if k != "proof"}
     w3c = {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
@@ -278,9 +338,13 @@ def build_agreement(dest: Path) -> None:
     (dest / "repo" / "keys" / "registry.json").write_bytes(dump_json(reg.signed_document(ROOT)))
     status_dir = dest / "repo" / "certificates" / "acme" / "status"
     status_dir.mkdir(parents=True, exist_ok=True)
+    status = status_list()
     (status_dir / "1.json").write_bytes(
-        dump_json(status_list().signed_document(signer=A2, issuer_name=ACME_NAME))
+        dump_json(status.signed_document(signer=A2, key_id="acme-2", issuer_name=ACME_NAME))
     )
+    details_dir = dest / "repo" / "certificates" / "acme" / "status-details"
+    details_dir.mkdir(parents=True, exist_ok=True)
+    (details_dir / "1.json").write_bytes(dump_json(status.details_document()))
     (dest / "cases").mkdir(parents=True, exist_ok=True)
     expected = {}
     for name, (data, verdict, reason) in cases().items():
@@ -289,7 +353,17 @@ def build_agreement(dest: Path) -> None:
     (dest / "expected.json").write_bytes(dump_json(expected))
 
 
-__all__ = ["AGREEMENT", "REGENERATE", "build_agreement", "catalogue", "format_utc", "registry", "t"]
+__all__ = [
+    "AGREEMENT",
+    "REGENERATE",
+    "SITE",
+    "SITE_URL",
+    "build_agreement",
+    "catalogue",
+    "format_utc",
+    "registry",
+    "t",
+]
 
 
 FAST_ITERATIONS = 1  # Argon2id passes: the sealed layout's code paths at a test's speed

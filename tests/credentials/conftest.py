@@ -18,8 +18,10 @@ PASSPHRASE = "correct horse battery staple"
 
 @pytest.fixture(autouse=True)
 def _qr_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """QR images are cached per test, not in the user's ~/.cache."""
+    """QR images are cached per test, not in the user's ~/.cache; the site's address is the
+    test suite's (a real registry needs one; the DEMO default has tests of its own)."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XCERT_SITE_URL", _scenarios.SITE_URL)
 
 
 @pytest.fixture()
@@ -42,11 +44,15 @@ def repo(tmp_path: Path) -> Path:
     )
     status = root / "certificates" / "acme" / "status"
     status.mkdir(parents=True)
+    status_list = _scenarios.status_list()
     (status / "1.json").write_bytes(
         dump_json(
-            _scenarios.status_list().signed_document(
-                signer=_scenarios.A2, issuer_name=_scenarios.ACME_NAME
+            status_list.signed_document(
+                signer=_scenarios.A2, key_id="acme-2", issuer_name=_scenarios.ACME_NAME
             )
         )
     )
+    details = root / "certificates" / "acme" / "status-details"
+    details.mkdir(parents=True)
+    (details / "1.json").write_bytes(dump_json(status_list.details_document()))
     return root

@@ -62,7 +62,8 @@ def test_a_good_batch_writes_one_valid_record_per_row(repo: Path) -> None:
         assert result.verdict == "valid", result.message
     first = json.loads(records(repo)[0].read_text(encoding="utf-8"))
     s = first["credentialSubject"]
-    assert (s["name"], s["level"], s["issueDate"], s["examDate"], s["examSite"]) == (
+    level = s["achievement"]["level"]
+    assert (s["name"], level, s["issueDate"], s["examDate"], s["examSite"]) == (
         "赵一",
         "中级",
         "2024-10-01",

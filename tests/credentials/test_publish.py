@@ -67,7 +67,7 @@ def test_batches_are_published_in_sealed_shards_found_by_number_and_name(
 ) -> None:
     seal_into(repo, [student(i) for i in range(5)] + [student(9, name="买买提·艾力")])
     assert sorted(p.name for p in (repo / "certificates" / "acme").iterdir()) == [
-        "batches", "status"
+        "batches", "status", "status-details"
     ]
     site = tmp_path / "site"
     report = publish(repo, site)
@@ -228,7 +228,7 @@ def test_a_retired_key_keeps_its_batches_valid(repo: Path, tmp_path: Path) -> No
     )
     rotated = Registry(reg.version + 1, "2024-12-01T00:00:00Z", reg.root_public_key_multibase,
                        reg.root_name, tuple(OrgEntry(o.org_id, o.name, keys) if o.org_id == "acme"
-                                            else o for o in reg.organizations))
+                                            else o for o in reg.organizations), site=reg.site)
     from _scenarios import ROOT
 
     (repo / "keys" / "registry.json").write_bytes(dump_json(rotated.signed_document(ROOT)))
@@ -245,9 +245,10 @@ def test_a_revocation_shows_in_the_counts_at_the_next_build(repo: Path, tmp_path
     path = repo / "certificates" / "acme" / "status" / "1.json"
     current = status_list_from_document(parse_json(path.read_bytes()),
                                         registry=load_registry(repo / "keys" / "registry.json"))
-    revoked = current.with_revocation(index=index, date="2024-11-01", reason="测试",
-                                      at=t("2024-11-01T00:00:00"))
-    path.write_bytes(dump_json(revoked.signed_document(signer=A3, issuer_name="x")))
+    revoked = current.with_revocation(index=index, signature=bytes(64), date="2024-11-01",
+                                      reason="测试", at=t("2024-11-01T00:00:00"))
+    path.write_bytes(dump_json(revoked.signed_document(signer=A3, key_id="acme-3",
+                                                       issuer_name="x")))
     report = publish(repo, tmp_path / "b")
     assert report.shards and report.shards.batches_read == 0 and report.revoked == 1
 

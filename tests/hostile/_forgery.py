@@ -16,7 +16,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "credentials"))
 
-from _scenarios import A1, A2, A3, AGREEMENT, ROGUE, ROOT, record, registry, t
+from _scenarios import A1, A2, A3, AGREEMENT, ROGUE, ROOT, SITE, achievement, record, registry, t
 
 from generator.credentials.formats.jsontext import dump_json
 from generator.credentials.formats.proof import add_proof
@@ -27,22 +27,28 @@ from generator.credentials.issuing.keys import Signer
 PAYLOAD_HOLDER = '<img src=x onerror=alert(1)>"><svg onload=alert(1)>张三'
 
 
+def _method(key: Signer) -> str:
+    """The verification method naming `key`: its organization's DID (acme-2 → acme) # its id."""
+    return SITE.root_method if key is ROOT else SITE.key_method(key.key_id.rsplit("-", 1)[0], key.key_id)
+
+
 def _resigned(doc: dict[str, Any], signer: Signer, created: str) -> dict[str, Any]:
     unsigned = {k: v for k, v in doc.items() if k != "proof"}
-    return add_proof(unsigned, signer=signer, created=created)
+    return add_proof(unsigned, signer=signer, created=created, verification_method=_method(signer),
+                     proof_set=True)
 
 
 def _claiming(doc: dict[str, Any], key: Signer) -> dict[str, Any]:
     """The proof says `key` made it; it did not."""
     out = copy.deepcopy(doc)
-    out["proof"]["verificationMethod"] = f"did:key:{key.public_key_multibase}#{key.public_key_multibase}"
+    out["proof"][0]["verificationMethod"] = _method(key)
     return out
 
 
 def _moved(doc: dict[str, Any], *, created: str | None = None, issued: str | None = None) -> dict[str, Any]:
     out = copy.deepcopy(doc)
     if created:
-        out["proof"]["created"] = created
+        out["proof"][0]["created"] = created
     if issued:
         out["credentialSubject"]["issueDate"] = issued
         out["validFrom"] = f"{issued}T00:00:00+08:00"
@@ -53,7 +59,7 @@ def records() -> dict[str, tuple[bytes, str, str]]:
     """case → (file bytes, verdict, reason) that both verifiers must give."""
     genuine = record(signer=A2, created="2024-07-01T00:00:00Z", index=0)
     altered = copy.deepcopy(genuine)
-    altered["credentialSubject"].update(name="李四", level="高级")
+    altered["credentialSubject"].update(name="李四", achievement=achievement("高级").to_json(SITE))
     # acme-1 signed after it was retired; acme-2 signed after it was revoked.
     late_a1 = record(signer=A1, created="2024-07-01T00:00:00Z", index=6)
     late_a2 = record(signer=A2, created="2024-09-02T00:00:00Z", index=4,
@@ -101,7 +107,8 @@ def lowered_registry() -> Registry:
 
 def registry_signed_by(signer: Signer, *, claim_root: bool = False) -> dict[str, Any]:
     """The genuine registry content naming the real root, signed by `signer` instead."""
-    doc = add_proof(registry().unsigned_document(), signer=signer, created="2024-09-01T00:00:00Z")
+    doc = add_proof(registry().unsigned_document(), signer=signer, created="2024-09-01T00:00:00Z",
+                    proof_set=True)
     return _claiming(doc, ROOT) if claim_root else doc
 
 

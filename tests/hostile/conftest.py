@@ -21,8 +21,11 @@ from conftest import REPO, TODAY, run_xcert
 
 from generator.credentials.formats.jsontext import dump_json
 from generator.credentials.formats.registry import KeyEntry, OrgEntry, Registry
+from generator.credentials.formats.site import Site
 from generator.credentials.issuing.keys import Signer, write_key_file
 from hostile._inject import SKELETON, Injector, inject
+
+SITE_URL = "https://xcert.example/"  # a real (not DEMO) registry needs the site's address
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets" / "hostile"
 
@@ -170,7 +173,7 @@ def issuing_repo(dest: Path) -> IssuingRepo:
         OrgEntry(ISSUER, "测试培训评价组织有限公司", (
             KeyEntry(org_key.key_id, ISSUER, org_key.public_key_multibase, "2024-01-01T00:00:00Z"),
         )),
-    ))
+    ), site=Site(SITE_URL))
     repo = dest / "repo"
     shutil.copytree(SKELETON, repo / "catalogue")
     (repo / "keys").mkdir(parents=True)
@@ -179,4 +182,4 @@ def issuing_repo(dest: Path) -> IssuingRepo:
     write_key_file(key, org_key, passphrase=PASSPHRASE, organization=ISSUER, label="test",
                    strength="min")
     return IssuingRepo(repo, key, {"XCERT_PASSPHRASE": PASSPHRASE,
-                                   "XCERT_STORE": str(dest / "store")})
+                                   "XCERT_STORE": str(dest / "store"), "XCERT_SITE_URL": SITE_URL})

@@ -59,7 +59,7 @@ def test_command_line_verdicts(repo: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("doc", "message"), [
-    (registry_signed_by(ROGUE), "the registry is not signed by the root key it names"),
+    (registry_signed_by(ROGUE), "the registry is not signed by the root of its site"),
     (registry_signed_by(ROGUE, claim_root=True), "the registry's signature does not match (altered?)"),
 ], ids=["rogue-key", "rogue-key-claiming-root"])
 def test_a_registry_not_signed_by_its_root_is_refused(doc: dict, message: str, repo: Path,  # type: ignore[type-arg]

@@ -29,7 +29,7 @@ from hostile._forgery import (
     t,
 )
 from hostile._inject import FIND_INJECTED, collect_dialogs
-from hostile.conftest import InjectedSite
+from hostile.conftest import SITE_URL, InjectedSite
 
 pytestmark = pytest.mark.browser
 CASES = records()
@@ -43,7 +43,7 @@ def verify_site(injected: InjectedSite, tmp_path_factory: pytest.TempPathFactory
     repo = tmp_path_factory.mktemp("forgery-repo")
     shutil.copytree(AGREEMENT / "repo", repo, dirs_exist_ok=True)
     publish_records(repo_root=repo, site_dir=site, catalogue=load_catalogue(injected.root / "catalogue"),
-                    workers=1)
+                    workers=1, site_url=SITE_URL)
     return site
 
 
@@ -111,7 +111,7 @@ def test_a_registry_not_signed_by_its_root_stops_every_verdict(page, verify_site
     site = _site_copy(verify_site, tmp_path / "site")
     _replace_registry(site, registry_signed_by(ROGUE, claim_root=claim_root))
     why = ("the registry's signature does not match" if claim_root
-           else "the registry is not signed by the root key it names")
+           else "the registry is not signed by the root of its site")
     assert _open(page, serve(site)) == NO_TRUST + why
     assert _judge(page, files["payload-in-holder-name"])[:2] == ("no-trust", "no-registry")
 

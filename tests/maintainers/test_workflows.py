@@ -15,8 +15,8 @@ from generator.cli import _parser
 
 WORKFLOWS = REPO / ".github" / "workflows"
 FILES = sorted(WORKFLOWS.glob("*.yml"))
-ACTIONS = {"actions/checkout", "actions/setup-python", "actions/upload-artifact", "actions/upload-pages-artifact",
-           "actions/deploy-pages", "marocchino/sticky-pull-request-comment"}
+ACTIONS = {"actions/checkout", "actions/configure-pages", "actions/setup-python", "actions/upload-artifact",
+           "actions/upload-pages-artifact", "actions/deploy-pages", "marocchino/sticky-pull-request-comment"}
 OPERATORS = {"&&", "||", ";", "|", "&"}
 REDIRECTS = {">", ">>", "<", "2>", "2>>"}
 

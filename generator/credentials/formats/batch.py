@@ -24,9 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from generator.credentials.formats._time import is_timestamp, parse_timestamp
+from generator.credentials.formats.multibase import encode_public_multikey
 from generator.credentials.formats.proof import (
     ProofFormatError,
     add_proof,
+    did_key_public_key,
     parse_proof,
     signature_matches,
 )
@@ -216,10 +218,13 @@ def verify_manifest(doc: Any, *, registry: Registry) -> tuple[BatchManifest, Key
     the registry says was valid at the proof's time. Raises BatchError."""
     manifest = parse_manifest(doc)
     try:
-        parsed = parse_proof(doc)
+        parsed = parse_proof(doc, proof_set=False)
     except ProofFormatError as e:
         raise BatchError(f"proof: {e}") from e
-    key = registry.key_by_multibase(parsed.public_key_multibase)
+    # A manifest stays in the repository (not a published credential): its proof names the
+    # signing key as did:key, which the registry must list for the batch's organization.
+    public = did_key_public_key(parsed.verification_method)
+    key = registry.key_by_multibase(encode_public_multikey(public)) if public else None
     _need(key is not None, "signed by a key that is not in the key registry")
     assert key is not None
     _need(
@@ -229,7 +234,8 @@ def verify_manifest(doc: Any, *, registry: Registry) -> tuple[BatchManifest, Key
     _need(parsed.created == manifest.created, "the proof's time is not the batch's time")
     problem = key.problem_at(parse_timestamp(parsed.created))
     _need(problem is None, f"{problem}: key {key.key_id} was not valid at {parsed.created}")
-    _need(signature_matches(parsed), "the signature does not match (altered)")
+    assert public is not None
+    _need(signature_matches(parsed, public_key=public), "the signature does not match (altered)")
     return manifest, key
 
 

@@ -20,3 +20,11 @@ class StatusListError(CredentialError):
 
 class StatusListMissingError(StatusListError):
     """No status list with that id is available."""
+
+
+class LegacyRegistryError(RegistryError):
+    """The key registry is in the first format (before did:web); `registry` is its content."""
+
+    def __init__(self, message: str, *, registry: object) -> None:
+        super().__init__(message)
+        self.registry = registry

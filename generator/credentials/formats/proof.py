@@ -42,10 +42,10 @@ class ProofFormatError(ValueError):
 
 @dataclass(frozen=True)
 class ParsedProof:
-    """The parts of a secured document's proof that verification needs."""
+    """The parts of a secured document's proof that verification needs. The public key is not
+    among them: the verifier looks `verification_method` up in the key registry."""
 
-    public_key_multibase: str
-    public_key: bytes
+    verification_method: str
     signature: bytes
     created: str
     proof_config: dict[str, Any]
@@ -102,24 +102,50 @@ def hash_data(*, proof_config: dict[str, Any], document: dict[str, Any]) -> byte
 
 
 def add_proof(
-    document: dict[str, Any], *, signer: ProofSigner, created: str, purpose: str = ASSERTION
+    document: dict[str, Any],
+    *,
+    signer: ProofSigner,
+    created: str,
+    verification_method: str | None = None,
+    purpose: str = ASSERTION,
+    proof_set: bool = False,
 ) -> dict[str, Any]:
-    """Return a copy of `document` secured with an eddsa-jcs-2022 proof made by `signer`."""
+    """Return a copy of `document` secured with an eddsa-jcs-2022 proof made by `signer`, naming
+    `verification_method` (default: the signer's own `did:key` one). With `proof_set` the proof
+    is written as a set of one (`"proof": [{...}]`), as Open Badges 3.0 documents carry it; the
+    signed bytes are the same either way (the document is hashed without its proof)."""
     if "proof" in document:
         raise ValueError("the document already has a proof")
     config = proof_config(
         context=document.get("@context"),
         created=created,
-        verification_method=signer.verification_method,
+        verification_method=verification_method or signer.verification_method,
         purpose=purpose,
     )
     signature = signer.sign(hash_data(proof_config=config, document=document))
-    return {**document, "proof": {**config, "proofValue": encode_base58btc(signature)}}
+    proof = {**config, "proofValue": encode_base58btc(signature)}
+    return {**document, "proof": [proof] if proof_set else proof}
 
 
-def parse_proof(secured: dict[str, Any], *, purpose: str = ASSERTION) -> ParsedProof:
-    """Check the proof's form and split the secured document; raises ProofFormatError."""
+def did_key_public_key(method: str) -> bytes | None:
+    """The key of a `did:key:z6Mk...#z6Mk...` verification method, else None."""
+    m = _DID_KEY.match(method)
+    if m is None or m.group(1) != m.group(2):
+        return None
+    try:
+        return decode_public_multikey(m.group(1))
+    except MultibaseError:
+        return None
+
+
+def parse_proof(
+    secured: dict[str, Any], *, purpose: str = ASSERTION, proof_set: bool = True
+) -> ParsedProof:
+    """Check the proof's form and split the secured document; raises ProofFormatError. With
+    `proof_set` (every document xcert publishes) the proof must be a set of exactly one."""
     proof = secured.get("proof")
+    if proof_set:
+        proof = proof[0] if isinstance(proof, list) and len(proof) == 1 else None
     if not isinstance(proof, dict):
         raise ProofFormatError("no-proof", "the document has no single proof object")
     if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
@@ -127,14 +153,12 @@ def parse_proof(secured: dict[str, Any], *, purpose: str = ASSERTION) -> ParsedP
     if proof.get("proofPurpose") != purpose:
         raise ProofFormatError("bad-proof-purpose", f"the proof purpose is not {purpose}")
     vm = proof.get("verificationMethod")
-    m = _DID_KEY.match(vm) if isinstance(vm, str) else None
-    if m is None or m.group(1) != m.group(2):
-        raise ProofFormatError("bad-verification-method", "the verification method is not did:key")
+    if not isinstance(vm, str) or not vm.startswith("did:") or vm.count("#") != 1:
+        raise ProofFormatError("bad-verification-method", "the verification method is no DID URL")
     created = proof.get("created")
     if not is_timestamp(created):
         raise ProofFormatError("bad-created", "the proof's creation time is missing or malformed")
     try:
-        public_key = decode_public_multikey(m.group(1))
         value = proof.get("proofValue")
         signature = decode_base58btc(value) if isinstance(value, str) else b""
     except MultibaseError as e:
@@ -154,8 +178,7 @@ def parse_proof(secured: dict[str, Any], *, purpose: str = ASSERTION) -> ParsedP
             )
         unsecured["@context"] = ctx
     return ParsedProof(
-        public_key_multibase=m.group(1),
-        public_key=public_key,
+        verification_method=vm,
         signature=signature,
         created=str(created),
         proof_config=config,
@@ -163,11 +186,12 @@ def parse_proof(secured: dict[str, Any], *, purpose: str = ASSERTION) -> ParsedP
     )
 
 
-def signature_matches(parsed: ParsedProof) -> bool:
-    """True when the signature fits the canonical proof configuration and document."""
+def signature_matches(parsed: ParsedProof, *, public_key: bytes) -> bool:
+    """True when the signature by `public_key` fits the canonical proof configuration and
+    document."""
     message = hash_data(proof_config=parsed.proof_config, document=parsed.unsecured)
     try:
-        nacl.signing.VerifyKey(parsed.public_key).verify(message, parsed.signature)
+        nacl.signing.VerifyKey(public_key).verify(message, parsed.signature)
     except (nacl.exceptions.BadSignatureError, nacl.exceptions.ValueError, ValueError):
         return False
     return True

@@ -1,9 +1,12 @@
-"""The certificate record: a W3C Verifiable Credential (Data Model 2.0) naming the holder and the
-certificate, and the hash path under which the site publishes it.
+"""The certificate record: a W3C Verifiable Credential (Data Model 2.0) that is also an Open Badges
+3.0 AchievementCredential, and the hash under which the site publishes it.
 
-The subject carries the holder's name, the certificate's catalogue id and name, the level, the
-certificate number, the issue date, the exam date and site when known, and at most a masked
-national ID (`3201**********1234`); never a full ID.
+The issuer is the organization's `did:web` DID (an OB 3.0 Profile). The subject (an OB 3.0
+AchievementSubject) carries the holder's name, the certificate number, the issue date, the exam
+date and site when known, and at most a masked national ID (`3201**********1234`), never a full
+one; its `achievement` is the certificate at its level: the certificate page as its id, the
+criteria from the standard's level, the alignment to the standard, and the 1+X specifics
+(certificate id, level, batch, organization) in the project's context.
 """
 
 from __future__ import annotations
@@ -16,14 +19,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.credentials.formats._time import is_date, is_timestamp
-from generator.credentials.formats.registry import ORG_URN, VC_CONTEXT
-from generator.credentials.formats.status import parse_status_list_id
+from generator.credentials.formats.context import OB_CONTEXT, VC_CONTEXT
+from generator.credentials.formats.jsontext import is_json_integer
+from generator.credentials.formats.site import Site
 from generator.models import LEVEL_NAMES
 from generator.slug import SLUG
 
 RECORD_TYPE = "XcertCertificateCredential"
-SUBJECT_TYPE = "XcertCertificateHolder"
+RECORD_TYPES = ["VerifiableCredential", "OpenBadgeCredential", RECORD_TYPE]
 RECORD_URN = "urn:xcert:certificate:"
+STANDARD_FRAMEWORK = "职业技能等级标准"
+LEVELS = LEVEL_NAMES
 NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9-]{4,38}[A-Z0-9]\Z")
 MASKED_ID = re.compile(r"^[0-9]{4}\*{10}[0-9]{3}[0-9X]\Z")
 HASH_PREFIX = "xcert-record-v1"
@@ -78,6 +84,51 @@ def mask_national_id(value: str) -> str:
 
 
 @dataclass(frozen=True)
+class Achievement:
+    """The certificate at one level, as the record describes it (from the catalogue)."""
+
+    certificate: str
+    certificate_name: str
+    level: str
+    organization: str  # the training and evaluation organization that owns the certificate
+    description: str
+    criteria: str
+    batch: int | None = None
+    standard: str | None = None
+    standard_name: str | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.certificate_name}（{self.level}）"
+
+    def to_json(self, site: Site) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": site.achievement_id(self.certificate, self.level),
+            "type": ["Achievement"],
+            "achievementType": "Certificate",
+            "name": self.name,
+            "description": self.description,
+            "criteria": {"narrative": self.criteria},
+        }
+        if self.standard is not None:
+            out["alignment"] = [
+                {
+                    "type": ["Alignment"],
+                    "targetName": self.standard_name or self.standard,
+                    "targetUrl": site.standard_url(self.standard),
+                    "targetFramework": STANDARD_FRAMEWORK,
+                }
+            ]
+        out["certificate"] = self.certificate
+        out["certificateName"] = self.certificate_name
+        out["level"] = self.level
+        out["organization"] = self.organization
+        if self.batch is not None:
+            out["batch"] = self.batch
+        return out
+
+
+@dataclass(frozen=True)
 class CertificateRecord:
     """The typed view of a record's content (what the verify page shows)."""
 
@@ -102,14 +153,17 @@ class CertificateRecord:
         return record_hash(number=self.number, name=self.holder)
 
 
+def record_context(site: Site) -> list[str]:
+    return [VC_CONTEXT, OB_CONTEXT, site.context_url]
+
+
 def build_record(
     *,
+    site: Site,
     organization: str,
     issuer_name: str,
     holder: str,
-    certificate: str,
-    certificate_name: str,
-    level: str,
+    achievement: Achievement,
     number: str,
     issue_date: dt.date,
     status: dict[str, str],
@@ -117,13 +171,10 @@ def build_record(
     exam_site: str | None = None,
     national_id_masked: str | None = None,
 ) -> dict[str, Any]:
-    """The unsecured record; `proof.add_proof` secures it."""
+    """The unsecured record; `proof.add_proof` secures it (as a proof set, as OB 3.0 wants)."""
     subject: dict[str, Any] = {
-        "type": SUBJECT_TYPE,
+        "type": ["AchievementSubject"],
         "name": holder,
-        "certificate": certificate,
-        "certificateName": certificate_name,
-        "level": level,
         "certificateNumber": number,
         "issueDate": issue_date.isoformat(),
     }
@@ -133,12 +184,18 @@ def build_record(
         subject["examSite"] = exam_site
     if national_id_masked:
         subject["nationalIdMasked"] = national_id_masked
+    subject["achievement"] = achievement.to_json(site)
     return {
-        "@context": [VC_CONTEXT],
+        "@context": record_context(site),
         "id": f"{RECORD_URN}{organization}:{number}",
-        "type": ["VerifiableCredential", RECORD_TYPE],
-        "name": f"{certificate_name}（{level}）",
-        "issuer": {"id": ORG_URN + organization, "name": issuer_name},
+        "type": list(RECORD_TYPES),
+        "name": achievement.name,
+        "issuer": {
+            "id": site.org_did(organization),
+            "type": ["Profile"],
+            "name": issuer_name,
+            "url": site.organization_url(organization),
+        },
         # Valid from the start of the issue day, China Standard Time.
         "validFrom": f"{issue_date.isoformat()}T00:00:00+08:00",
         "credentialSubject": subject,
@@ -151,32 +208,58 @@ def is_record(doc: Any) -> bool:
     return isinstance(types, list) and "VerifiableCredential" in types and RECORD_TYPE in types
 
 
-_REQUIRED = ("name", "certificate", "certificateName", "level", "certificateNumber", "issueDate")
+_REQUIRED = ("name", "certificateNumber", "issueDate")
 _OPTIONAL = ("examDate", "examSite", "nationalIdMasked")
+_ACHIEVEMENT = ("name", "description", "certificate", "certificateName", "level", "organization")
 
 
-def parse_record(doc: dict[str, Any]) -> CertificateRecord:
-    """The typed view of a record (proof not checked); raises RecordFormatError."""
-    ctx = doc.get("@context")
-    if not isinstance(ctx, list) or not ctx or ctx[0] != VC_CONTEXT:
-        raise RecordFormatError("bad-context", "@context must start with the VC 2.0 context")
+def _issuer(doc: dict[str, Any], site: Site) -> tuple[str, str]:
     issuer = doc.get("issuer")
-    issuer_id = issuer.get("id") if isinstance(issuer, dict) else None
-    org = issuer_id[len(ORG_URN) :] if isinstance(issuer_id, str) else ""
-    if not (
-        isinstance(issuer, dict)
-        and isinstance(issuer_id, str)
-        and issuer_id.startswith(ORG_URN)
-        and SLUG.match(org)
-        and isinstance(issuer.get("name"), str)
+    if not isinstance(issuer, dict):
+        raise RecordFormatError("bad-issuer", "the issuer is not one object")
+    org = site.org_of(issuer.get("id"))
+    if (
+        org is None
+        or issuer.get("type") != ["Profile"]
+        or not isinstance(issuer.get("name"), str)
+        or issuer.get("url") != site.organization_url(org)
     ):
-        raise RecordFormatError("bad-issuer", "the issuer is not urn:xcert:organization:<id>")
-    valid_from = doc.get("validFrom")
-    if not isinstance(valid_from, str) or not is_timestamp(valid_from):
-        raise RecordFormatError("bad-valid-from", "validFrom is missing or malformed")
+        raise RecordFormatError("bad-issuer", "the issuer is not an organization DID of this site")
+    return org, issuer["name"]
+
+
+def _achievement(s: dict[str, Any], site: Site) -> dict[str, str]:
+    a = s.get("achievement")
+    if not isinstance(a, dict):
+        raise RecordFormatError("bad-subject", "the subject has no achievement")
+    text: dict[str, str] = {}
+    for k in _ACHIEVEMENT:
+        value = a.get(k)
+        if not isinstance(value, str) or value == "":
+            raise RecordFormatError("bad-subject", "the achievement lacks a required field")
+        text[k] = value
+    criteria = a.get("criteria")
+    batch = a.get("batch")
+    if (
+        not SLUG.match(text["certificate"])
+        or text["level"] not in LEVELS
+        or not SLUG.match(text["organization"])
+        or a.get("id") != site.achievement_id(text["certificate"], text["level"])
+        or a.get("type") != ["Achievement"]
+        or a.get("achievementType") != "Certificate"
+        or text["name"] != f"{text['certificateName']}（{text['level']}）"
+        or not isinstance(criteria, dict)
+        or not isinstance(criteria.get("narrative"), str)
+        or (batch is not None and not is_json_integer(batch))
+    ):
+        raise RecordFormatError("bad-subject", "an achievement field has the wrong form")
+    return text
+
+
+def _subject(doc: dict[str, Any], site: Site) -> tuple[dict[str, str], dict[str, str | None]]:
     s = doc.get("credentialSubject")
-    if not isinstance(s, dict):
-        raise RecordFormatError("bad-subject", "credentialSubject is not one object")
+    if not isinstance(s, dict) or s.get("type") != ["AchievementSubject"]:
+        raise RecordFormatError("bad-subject", "credentialSubject is not one AchievementSubject")
     text: dict[str, str] = {}
     for k in _REQUIRED:
         value = s.get(k)
@@ -192,19 +275,23 @@ def parse_record(doc: dict[str, Any]) -> CertificateRecord:
         optional[k] = value
     exam_date, masked = optional["examDate"], optional["nationalIdMasked"]
     if (
-        not SLUG.match(text["certificate"])
-        or text["level"] not in LEVEL_NAMES
-        or not NUMBER.match(text["certificateNumber"])
+        not NUMBER.match(text["certificateNumber"])
         or not is_date(text["issueDate"])
         or (exam_date is not None and not is_date(exam_date))
         or (masked is not None and not MASKED_ID.match(masked))
     ):
         raise RecordFormatError("bad-subject", "a subject field has the wrong form")
+    achievement = _achievement(s, site)
+    text.update({k: achievement[k] for k in ("certificate", "certificateName", "level")})
+    return text, optional
+
+
+def _status(doc: dict[str, Any], site: Site, org: str) -> tuple[str, int]:
     st = doc.get("credentialStatus")
     if not isinstance(st, dict):
         raise RecordFormatError("bad-status-entry", "credentialStatus is not one object")
     list_id = st.get("statusListCredential")
-    list_ids = parse_status_list_id(list_id)
+    list_ids = site.parse_status_list_url(list_id)
     index = st.get("statusListIndex")
     if (
         st.get("type") != "BitstringStatusListEntry"
@@ -214,14 +301,30 @@ def parse_record(doc: dict[str, Any]) -> CertificateRecord:
         or list_ids[0] != org
         or not isinstance(index, str)
         or not re.match(r"^(0|[1-9][0-9]{0,8})\Z", index)
+        or st.get("id") != f"{list_id}#{index}"
     ):
         raise RecordFormatError(
             "bad-status-entry", "credentialStatus is not a revocation entry of the issuer"
         )
+    return list_id, int(index)
+
+
+def parse_record(doc: dict[str, Any], *, site: Site) -> CertificateRecord:
+    """The typed view of a record of `site` (proof not checked); raises RecordFormatError."""
+    if doc.get("@context") != record_context(site):
+        raise RecordFormatError(
+            "bad-context", "@context must be the VC 2.0, OB 3.0 and this site's contexts"
+        )
+    org, issuer_name = _issuer(doc, site)
+    valid_from = doc.get("validFrom")
+    if not isinstance(valid_from, str) or not is_timestamp(valid_from):
+        raise RecordFormatError("bad-valid-from", "validFrom is missing or malformed")
+    text, optional = _subject(doc, site)
+    list_id, index = _status(doc, site, org)
     return CertificateRecord(
         record_id=str(doc.get("id", "")),
         organization=org,
-        issuer_name=issuer["name"],
+        issuer_name=issuer_name,
         holder=text["name"],
         certificate=text["certificate"],
         certificate_name=text["certificateName"],
@@ -230,8 +333,8 @@ def parse_record(doc: dict[str, Any]) -> CertificateRecord:
         issue_date=text["issueDate"],
         valid_from=valid_from,
         status_list=list_id,
-        status_index=int(index),
-        exam_date=exam_date,
+        status_index=index,
+        exam_date=optional["examDate"],
         exam_site=optional["examSite"],
-        national_id_masked=masked,
+        national_id_masked=optional["nationalIdMasked"],
     )

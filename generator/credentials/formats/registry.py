@@ -1,10 +1,13 @@
 """The key registry: which public keys each organization signs with, and when; signed by the root.
 
-It is a Verifiable Credential issued by the root key (`did:key`), secured like the records. Each
-organization has keys with a window (`validFrom`, `validUntil`) and maybe `revokedAt` + reason. A
-record signed inside its key's window stays valid when the key is later retired; a key revoked at
-T invalidates the records it signed at or after T only. `version` goes up by one with every change
-and a saved registry may never have a lower version than the one it replaces.
+It is a Verifiable Credential about the site (`site_url`), issued by the site's root
+(`did:web:<site>:keys`) and secured like the records. It binds the site's DIDs to keys: each
+organization (`did:web:<site>:organizations:<org>`) has keys, named `<org DID>#<key id>`, with a
+window (`validFrom`, `validUntil`) and maybe `revokedAt` + reason. A record signed inside its
+key's window stays valid when the key is later retired; a key revoked at T invalidates the
+records it signed at or after T only. `version` goes up by one with every change
+and a saved registry may never have a lower version than the one it replaces. The DID documents
+the site publishes are generated from it (`did.py`); it stays the source of truth for windows.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.credentials.formats._time import checked_timestamp, format_utc, parse_timestamp
+from generator.credentials.formats.context import VC_CONTEXT
 from generator.credentials.formats.errors import RegistryError
 from generator.credentials.formats.jsontext import is_json_integer
 from generator.credentials.formats.multibase import MultibaseError, decode_public_multikey
@@ -25,12 +29,16 @@ from generator.credentials.formats.proof import (
     parse_proof,
     signature_matches,
 )
+from generator.credentials.formats.site import (
+    DEMO_SITE_URL,
+    KEY_ID,
+    Site,
+    SiteUrlError,
+)
+from generator.credentials.paths import SITE_REGISTRY
 from generator.slug import SLUG
 
-VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
-REGISTRY_ID = "urn:xcert:key-registry"
 REGISTRY_TYPE = "XcertKeyRegistry"
-ORG_URN = "urn:xcert:organization:"
 
 
 def fingerprint(public_key_multibase: str) -> str:
@@ -65,9 +73,10 @@ class KeyEntry:
     def active(self) -> bool:
         return self.valid_until is None and self.revoked_at is None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, site: Site) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "id": self.key_id,
+            "id": site.key_method(self.organization, self.key_id),
+            "type": "XcertKey",
             "publicKeyMultibase": self.public_key_multibase,
             "validFrom": self.valid_from,
         }
@@ -93,11 +102,12 @@ class OrgEntry:
         active = [k for k in self.keys if k.active]
         return active[-1] if active else None
 
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.org_id, "name": self.name}
+    def to_json(self, site: Site) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": site.org_did(self.org_id), "type": "XcertOrganization"}
+        out["name"] = self.name
         if self.demo:
             out["demo"] = True
-        out["keys"] = [k.to_json() for k in self.keys]
+        out["keys"] = [k.to_json(site) for k in self.keys]
         return out
 
 
@@ -111,8 +121,11 @@ class Registry:
     root_name: str
     organizations: tuple[OrgEntry, ...] = ()
     demo: bool = False
+    site: Site = Site(DEMO_SITE_URL)
 
     def __post_init__(self) -> None:
+        if any(not KEY_ID.match(k.key_id) for o in self.organizations for k in o.keys):
+            raise RegistryError("a key id is not a slug like acme-1")
         if self.version < 1:
             raise RegistryError("the registry version starts at 1")
         ids = [o.org_id for o in self.organizations]
@@ -143,23 +156,31 @@ class Registry:
                     return key
         return None
 
+    def key_for_method(self, method: str) -> KeyEntry | None:
+        """The organization key a verification method `<org DID>#<key id>` names, else None."""
+        found = self.site.split_method(method)
+        org = self.organization(found[0]) if found else None
+        return next((k for k in org.keys if found and k.key_id == found[1]), None) if org else None
+
     def unsigned_document(self) -> dict[str, Any]:
-        root = f"did:key:{self.root_public_key_multibase}"
+        root = self.site.root_did
         subject: dict[str, Any] = {
-            "id": REGISTRY_ID,
-            "type": REGISTRY_TYPE,
+            "id": self.site.url,
+            "type": "XcertSite",
             "version": self.version,
             "demo": self.demo,
             "root": {
+                "id": root,
+                "type": "XcertRootKey",
                 "publicKeyMultibase": self.root_public_key_multibase,
                 "name": self.root_name,
                 "fingerprint": self.fingerprint,
             },
-            "organizations": [o.to_json() for o in self.organizations],
+            "organizations": [o.to_json(self.site) for o in self.organizations],
         }
         return {
-            "@context": [VC_CONTEXT],
-            "id": REGISTRY_ID,
+            "@context": [VC_CONTEXT, self.site.context_url],
+            "id": self.site.at(SITE_REGISTRY),
             "type": ["VerifiableCredential", REGISTRY_TYPE],
             "issuer": {"id": root, "name": self.root_name},
             "validFrom": self.updated,
@@ -169,9 +190,19 @@ class Registry:
     def signed_document(self, root: ProofSigner) -> dict[str, Any]:
         if root.public_key_multibase != self.root_public_key_multibase:
             raise RegistryError("the registry must be signed by its own root key")
-        return add_proof(self.unsigned_document(), signer=root, created=self.updated)
+        return add_proof(
+            self.unsigned_document(),
+            signer=root,
+            created=self.updated,
+            verification_method=self.site.root_method,
+            proof_set=True,
+        )
 
     # Changes: each returns the next version.
+
+    def with_site(self, *, site: Site, at: dt.datetime) -> Registry:
+        """The registry for another address (the site moved): every DID changes with it."""
+        return replace(self, version=self.version + 1, updated=format_utc(at), site=site)
 
     def _next(self, *, at: dt.datetime, organizations: tuple[OrgEntry, ...]) -> Registry:
         return replace(
@@ -234,30 +265,21 @@ def registry_from_document(doc: Any) -> Registry:
             raise RegistryError("not a key registry")
         parsed = parse_proof(doc)
         subject = doc["credentialSubject"]
+        site = Site.parse(subject["id"])
+        if subject["id"] != site.url or doc["@context"] != [VC_CONTEXT, site.context_url]:
+            raise RegistryError("the registry's site or @context is not in its normal form")
         root = subject["root"]["publicKeyMultibase"]
-        if parsed.public_key_multibase != root or doc["issuer"]["id"] != f"did:key:{root}":
-            raise RegistryError("the registry is not signed by the root key it names")
-        if not signature_matches(parsed):
+        if (
+            doc["issuer"]["id"] != site.root_did
+            or subject["root"]["id"] != site.root_did
+            or parsed.verification_method != site.root_method
+        ):
+            raise RegistryError("the registry is not signed by the root of its site")
+        if not signature_matches(parsed, public_key=decode_public_multikey(root)):
             raise RegistryError("the registry's signature does not match (altered?)")
         if subject["root"].get("fingerprint") != fingerprint(root):
             raise RegistryError("the registry's root fingerprint is not its root key's")
-        orgs = []
-        for o in subject["organizations"]:
-            keys = tuple(
-                KeyEntry(
-                    key_id=str(k["id"]),
-                    organization=str(o["id"]),
-                    public_key_multibase=_multikey(k["publicKeyMultibase"]),
-                    valid_from=checked_timestamp(k["validFrom"]),
-                    valid_until=checked_timestamp(k["validUntil"]) if "validUntil" in k else None,
-                    revoked_at=checked_timestamp(k["revokedAt"]) if "revokedAt" in k else None,
-                    revocation_reason=str(k.get("revocationReason", ""))
-                    if "revokedAt" in k
-                    else None,
-                )
-                for k in o["keys"]
-            )
-            orgs.append(OrgEntry(str(o["id"]), str(o["name"]), keys, demo=bool(o.get("demo"))))
+        orgs = [_org_entry(o, site) for o in subject["organizations"]]
         version = subject["version"]
         if not is_json_integer(version):
             raise RegistryError("the registry version is not an integer")
@@ -268,11 +290,35 @@ def registry_from_document(doc: Any) -> Registry:
             root_name=str(subject["root"]["name"]),
             organizations=tuple(orgs),
             demo=bool(subject.get("demo")),
+            site=site,
         )
     except ProofFormatError as e:
         raise RegistryError(f"the registry's proof is malformed: {e}") from e
-    except (KeyError, TypeError, ValueError, MultibaseError) as e:
+    except (KeyError, TypeError, ValueError, MultibaseError, SiteUrlError) as e:
         raise RegistryError(f"the registry is malformed: {e}") from e
+
+
+def _org_entry(o: dict[str, Any], site: Site) -> OrgEntry:
+    org_id = site.org_of(o["id"])
+    if org_id is None:
+        raise RegistryError(f"{o['id']!r} is not an organization DID of {site.url}")
+    keys = []
+    for k in o["keys"]:
+        found = site.split_method(k["id"])
+        if found is None or found[0] != org_id:
+            raise RegistryError(f"{k['id']!r} is not a key of {o['id']}")
+        keys.append(
+            KeyEntry(
+                key_id=found[1],
+                organization=org_id,
+                public_key_multibase=_multikey(k["publicKeyMultibase"]),
+                valid_from=checked_timestamp(k["validFrom"]),
+                valid_until=checked_timestamp(k["validUntil"]) if "validUntil" in k else None,
+                revoked_at=checked_timestamp(k["revokedAt"]) if "revokedAt" in k else None,
+                revocation_reason=str(k.get("revocationReason", "")) if "revokedAt" in k else None,
+            )
+        )
+    return OrgEntry(org_id, str(o["name"]), tuple(keys), demo=bool(o.get("demo")))
 
 
 def _multikey(value: Any) -> str:

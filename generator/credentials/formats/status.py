@@ -1,18 +1,26 @@
 """Revocation with a W3C Bitstring Status List; each list is itself a credential signed by the
-organization that issued the records it covers.
+organization that issued the records it covers, published at the URL records name.
 
-A record's `credentialStatus` names a list (`urn:xcert:status:<org>:<n>`) and an index; a set bit
-means revoked. Beside the bitstring the list's subject carries `revocations`: index, date and
-reason, so the verdict can say when and why. Where lists live: `generator.credentials.paths`.
+A record's `credentialStatus` names a list (`<site>status/<org>/<n>.json`) and an index; a set
+bit means revoked. The list carries the bits only. The date and reason of each revocation are
+sealed beside it (`<site>status-details/<org>/<n>.json`): AES-256-GCM under a key derived from
+the record's own signature, so only someone who holds the record reads them, while anyone can
+check the bit. Indexes are drawn at random (`issuing.indexes`), so a list reveals no issue order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gzip
+import hashlib
+import hmac
+import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from generator.credentials.formats._time import (
     checked_timestamp,
@@ -20,11 +28,12 @@ from generator.credentials.formats._time import (
     is_date,
     parse_timestamp,
 )
+from generator.credentials.formats.context import VC_CONTEXT
 from generator.credentials.formats.errors import StatusListError
-from generator.credentials.formats.jsontext import is_json_integer
 from generator.credentials.formats.multibase import (
     MultibaseError,
     decode_base64url,
+    decode_public_multikey,
     encode_base64url,
 )
 from generator.credentials.formats.proof import (
@@ -34,20 +43,22 @@ from generator.credentials.formats.proof import (
     parse_proof,
     signature_matches,
 )
-from generator.credentials.formats.registry import ORG_URN, VC_CONTEXT, Registry, has_type
+from generator.credentials.formats.registry import Registry, has_type
+from generator.credentials.formats.sealing import hkdf_sha256
+from generator.credentials.formats.site import Site
 from generator.slug import SLUG_PATTERN
 
 LIST_LENGTH = 131072  # bits; the spec's minimum, so one list hides who is being checked
-STATUS_URN = "urn:xcert:status:"
-_LIST_ID = re.compile(rf"^urn:xcert:status:({SLUG_PATTERN}):([1-9][0-9]{{0,5}})\Z")
-
-
-def status_list_id(org: str, number: int) -> str:
-    return f"{STATUS_URN}{org}:{number}"
+DETAILS_FORMAT = "xcert-revocation-details-v1"
+_NONCE_BYTES = 12
+_INDEX = re.compile(r"^(0|[1-9][0-9]{0,8})\Z")
+# Any site's status list URL: <site>status/<org>/<n>.json (the build checks the site).
+_LIST_URL = re.compile(rf"^https?://[^?#]+/status/({SLUG_PATTERN})/([1-9][0-9]{{0,5}})\.json\Z")
 
 
 def parse_status_list_id(list_id: Any) -> tuple[str, int] | None:
-    m = _LIST_ID.match(list_id) if isinstance(list_id, str) else None
+    """(organization, list number) of a status list URL of any site, else None."""
+    m = _LIST_URL.match(list_id) if isinstance(list_id, str) else None
     return (m.group(1), int(m.group(2))) if m else None
 
 
@@ -69,69 +80,131 @@ class Revocation:
     date: str
     reason: str
 
-    def to_json(self) -> dict[str, Any]:
-        return {"index": self.index, "date": self.date, "reason": self.reason}
+
+def _detail_keys(signature: bytes) -> tuple[bytes, bytes]:
+    """(AES key, nonce key) of one record's revocation detail, from the record's signature: the
+    64 bytes only the issuer and whoever holds the record know."""
+    info = DETAILS_FORMAT.encode()
+    return (
+        hkdf_sha256(signature, info=info + b" key", length=32),
+        hkdf_sha256(signature, info=info + b" nonce", length=32),
+    )
+
+
+def _aad(list_url: str, index: int) -> bytes:
+    # Binds a sealed detail to its place: moved to another index or list, it does not open.
+    return f"{list_url}#{index}".encode()
+
+
+def seal_detail(*, signature: bytes, list_url: str, index: int, date: str, reason: str) -> str:
+    """The sealed date and reason of one revocation (multibase base64url)."""
+    key, nonce_key = _detail_keys(signature)
+    plain = json.dumps({"date": date, "reason": reason}, ensure_ascii=False).encode()
+    # Deterministic (the same revocation gives the same bytes), unique per plaintext and key.
+    nonce = hmac.new(nonce_key, plain, hashlib.sha256).digest()[:_NONCE_BYTES]
+    sealed = AESGCM(key).encrypt(nonce, plain, _aad(list_url, index))
+    return encode_base64url(nonce + sealed)
+
+
+def open_detail(sealed: str, *, signature: bytes, list_url: str, index: int) -> Revocation | None:
+    """The date and reason, when `sealed` opens with the record's signature; else None."""
+    key, _ = _detail_keys(signature)
+    try:
+        data = decode_base64url(sealed)
+        plain = AESGCM(key).decrypt(
+            data[:_NONCE_BYTES], data[_NONCE_BYTES:], _aad(list_url, index)
+        )
+        detail = json.loads(plain.decode("utf-8"))
+        date, reason = detail["date"], detail["reason"]
+    except (MultibaseError, InvalidTag, ValueError, KeyError, TypeError):
+        return None
+    if not is_date(date) or not isinstance(reason, str):
+        return None
+    return Revocation(index, date, reason)
 
 
 @dataclass(frozen=True)
 class StatusList:
+    site: Site
     org: str
     number: int
     bits: bytes
-    revocations: tuple[Revocation, ...]
     updated: str
+    sealed: dict[int, str] = field(default_factory=dict, compare=False)  # index → sealed detail
 
     @property
     def list_id(self) -> str:
-        return status_list_id(self.org, self.number)
+        return self.site.status_list_url(self.org, self.number)
 
     @classmethod
-    def empty(cls, *, org: str, number: int, updated: str) -> StatusList:
-        return cls(org, number, bytes(LIST_LENGTH // 8), (), updated)
+    def empty(cls, *, site: Site, org: str, number: int, updated: str) -> StatusList:
+        return cls(site, org, number, bytes(LIST_LENGTH // 8), updated)
 
     def is_revoked(self, index: int) -> bool:
         if not 0 <= index < len(self.bits) * 8:
             raise StatusListError(f"index {index} is outside {self.list_id}")
         return bool(self.bits[index // 8] & (0x80 >> (index % 8)))
 
-    def revocation(self, index: int) -> Revocation | None:
-        return next((r for r in self.revocations if r.index == index), None)
+    def revocation(self, index: int, *, signature: bytes) -> Revocation | None:
+        """When and why `index` was revoked, read with the record's signature."""
+        sealed = self.sealed.get(index)
+        if sealed is None:
+            return None
+        return open_detail(sealed, signature=signature, list_url=self.list_id, index=index)
 
-    def with_revocation(self, *, index: int, date: str, reason: str, at: dt.datetime) -> StatusList:
+    def with_revocation(
+        self, *, index: int, signature: bytes, date: str, reason: str, at: dt.datetime
+    ) -> StatusList:
+        """The list with `index` revoked; `signature` is the revoked record's proof value."""
         if self.is_revoked(index):
             raise StatusListError(f"index {index} of {self.list_id} is revoked already")
         bits = bytearray(self.bits)
         bits[index // 8] |= 0x80 >> (index % 8)
-        revs = tuple(
-            sorted((*self.revocations, Revocation(index, date, reason)), key=lambda r: r.index)
+        detail = seal_detail(
+            signature=signature, list_url=self.list_id, index=index, date=date, reason=reason
         )
-        return replace(self, bits=bytes(bits), revocations=revs, updated=format_utc(at))
+        sealed = dict(sorted({**self.sealed, index: detail}.items()))
+        return replace(self, bits=bytes(bits), updated=format_utc(at), sealed=sealed)
 
     def unsigned_document(self, *, issuer_name: str) -> dict[str, Any]:
         return {
             "@context": [VC_CONTEXT],
             "id": self.list_id,
             "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-            "issuer": {"id": ORG_URN + self.org, "name": issuer_name},
+            "issuer": {"id": self.site.org_did(self.org), "name": issuer_name},
             "validFrom": self.updated,
             "credentialSubject": {
                 "id": f"{self.list_id}#list",
                 "type": "BitstringStatusList",
                 "statusPurpose": "revocation",
                 "encodedList": encode_bits(self.bits),
-                "revocations": [r.to_json() for r in self.revocations],
             },
         }
 
-    def signed_document(self, *, signer: ProofSigner, issuer_name: str) -> dict[str, Any]:
+    def signed_document(
+        self, *, signer: ProofSigner, key_id: str, issuer_name: str
+    ) -> dict[str, Any]:
         return add_proof(
-            self.unsigned_document(issuer_name=issuer_name), signer=signer, created=self.updated
+            self.unsigned_document(issuer_name=issuer_name),
+            signer=signer,
+            created=self.updated,
+            verification_method=self.site.key_method(self.org, key_id),
+            proof_set=True,
         )
 
+    def details_document(self) -> dict[str, Any]:
+        """The sealed details, published beside the list (not signed: only a record's holder
+        can make or read an entry, and the bit, which is signed, is what counts)."""
+        return {
+            "format": DETAILS_FORMAT,
+            "statusListCredential": self.list_id,
+            "details": {str(i): s for i, s in self.sealed.items()},
+        }
 
-def status_entry(org: str, number: int, index: int) -> dict[str, str]:
+
+def status_entry(site: Site, org: str, number: int, index: int) -> dict[str, str]:
     """The `credentialStatus` of a record at `index` of list `number`."""
-    list_id = status_list_id(org, number)
+    list_id = site.status_list_url(org, number)
     return {
         "id": f"{list_id}#{index}",
         "type": "BitstringStatusListEntry",
@@ -141,39 +214,56 @@ def status_entry(org: str, number: int, index: int) -> dict[str, str]:
     }
 
 
-def status_list_from_document(doc: Any, *, registry: Registry) -> StatusList:
-    """Check a status list credential against the registry; raises StatusListError."""
+def status_list_from_document(
+    doc: Any, *, registry: Registry, details: Any = None
+) -> StatusList:
+    """Check a status list credential against the registry; raises StatusListError. `details`
+    is the document of its sealed revocation details, when there is one."""
+    site = registry.site
     try:
         if not isinstance(doc, dict) or not has_type(doc, "BitstringStatusListCredential"):
             raise StatusListError("not a status list credential")
-        ids = parse_status_list_id(doc.get("id"))
+        ids = site.parse_status_list_url(doc.get("id"))
         if ids is None:
-            raise StatusListError("the status list id is not urn:xcert:status:<org>:<n>")
+            raise StatusListError(f"the status list id is not a status list URL of {site.url}")
         org, number = ids
-        if doc["issuer"]["id"] != ORG_URN + org:
+        if doc["@context"] != [VC_CONTEXT] or doc["issuer"]["id"] != site.org_did(org):
             raise StatusListError("the status list's issuer is not the organization it names")
         parsed = parse_proof(doc)
-        key = registry.key_by_multibase(parsed.public_key_multibase)
+        key = registry.key_for_method(parsed.verification_method)
         if key is None or key.organization != org:
             raise StatusListError("the status list is not signed by a key of its organization")
         if key.problem_at(parse_timestamp(parsed.created)) is not None:
             raise StatusListError(
                 f"the status list's key {key.key_id} was not valid when it signed"
             )
-        if not signature_matches(parsed):
+        public_key = decode_public_multikey(key.public_key_multibase)
+        if not signature_matches(parsed, public_key=public_key):
             raise StatusListError("the status list's signature does not match (altered?)")
         subject = doc["credentialSubject"]
         if subject.get("statusPurpose") != "revocation":
             raise StatusListError("the status list's purpose is not revocation")
         bits = decode_bits(subject["encodedList"])
-        revs = []
-        for r in subject.get("revocations", []):
-            index, date = r["index"], r["date"]
-            if not is_json_integer(index) or not is_date(date):
-                raise StatusListError("a revocation entry is malformed")
-            revs.append(Revocation(int(index), date, str(r["reason"])))
-        return StatusList(org, number, bits, tuple(revs), checked_timestamp(doc["validFrom"]))
+        status = StatusList(site, org, number, bits, checked_timestamp(doc["validFrom"]))
+        return replace(status, sealed=_sealed(details, status.list_id))
     except ProofFormatError as e:
         raise StatusListError(f"the status list's proof is malformed: {e}") from e
-    except (KeyError, TypeError, ValueError) as e:
+    except (KeyError, TypeError, ValueError, MultibaseError) as e:
         raise StatusListError(f"the status list is malformed: {e}") from e
+
+
+def _sealed(details: Any, list_id: str) -> dict[int, str]:
+    """The sealed entries of a details document; a missing or foreign one gives none (the page
+    then says the date and reason are unknown, as it does for a lost file)."""
+    if (
+        not isinstance(details, dict)
+        or details.get("format") != DETAILS_FORMAT
+        or details.get("statusListCredential") != list_id
+        or not isinstance(details.get("details"), dict)
+    ):
+        return {}
+    out: dict[int, str] = {}
+    for k, v in details["details"].items():
+        if isinstance(k, str) and _INDEX.match(k) and isinstance(v, str):
+            out[int(k)] = v
+    return out

@@ -21,6 +21,7 @@ from generator.credentials.formats.errors import (
 )
 from generator.credentials.formats.jcs import CanonicalizationError
 from generator.credentials.formats.jsontext import JSONTextError, parse_json
+from generator.credentials.formats.multibase import decode_public_multikey
 from generator.credentials.formats.proof import ProofFormatError, parse_proof, signature_matches
 from generator.credentials.formats.record import (
     CertificateRecord,
@@ -168,19 +169,23 @@ def verification_result(data: bytes | str, *, trust: Trust, now: dt.datetime) ->
         return _result(Verdict.NOT_A_RECORD, "not-object")
     if not is_record(doc):
         return _result(Verdict.NOT_A_RECORD, "not-credential")
+    site = trust.registry.site
     try:
         parsed = parse_proof(doc)
-        record = parse_record(doc)
+        if site.split_method(parsed.verification_method) is None:
+            raise ProofFormatError("bad-verification-method", "not a key of this site's DIDs")
+        record = parse_record(doc, site=site)
     except (ProofFormatError, RecordFormatError) as e:
         return _malformed(e.code)
 
-    key = trust.registry.key_by_multibase(parsed.public_key_multibase)
+    key = trust.registry.key_for_method(parsed.verification_method)
     if key is None:
         return _result(Verdict.UNKNOWN_KEY, "key-not-in-registry", record=record)
     if key.organization != record.organization:
         return _result(Verdict.UNKNOWN_KEY, "key-of-other-organization", record=record, key=key)
     try:
-        if not signature_matches(parsed):
+        public_key = decode_public_multikey(key.public_key_multibase)
+        if not signature_matches(parsed, public_key=public_key):
             return _result(Verdict.ALTERED, "signature-mismatch", record=record, key=key)
     except CanonicalizationError:
         return _malformed("not-canonical")
@@ -210,6 +215,7 @@ def verification_result(data: bytes | str, *, trust: Trust, now: dt.datetime) ->
         now=now,
         record=record,
         key=key,
+        signature=parsed.signature,
     )
     return replace(result, proof_created=parsed.created)
 
@@ -224,9 +230,11 @@ def status_result(
     now: dt.datetime,
     record: CertificateRecord | None = None,
     key: KeyEntry | None = None,
+    signature: bytes | None = None,
 ) -> VerificationResult:
     """The checks that depend on the status lists and the clock, for a record whose signature
-    and key window hold. The build's verification cache keeps what came before, so it runs
+    and key window hold (`signature`, the record's, opens the sealed date and reason of a
+    revocation). The build's verification cache keeps what came before, so it runs
     this part alone for a record it has verified in an earlier build."""
     try:
         status = trust.status_list(status_list)
@@ -242,7 +250,7 @@ def status_result(
             detail="列表签名或格式不对",
         )
     if revoked:
-        rev = status.revocation(status_index)
+        rev = status.revocation(status_index, signature=signature) if signature else None
         return _result(
             Verdict.CERTIFICATE_REVOKED,
             "certificate-revoked",

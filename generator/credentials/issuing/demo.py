@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.credentials._catalogue import CatalogueLike
 from generator.credentials._files import write_atomic
 from generator.credentials.formats._time import UTC, format_utc
 from generator.credentials.formats.batch import (
@@ -27,12 +28,15 @@ from generator.credentials.formats.batch import (
     BatchManifest,
     entry_line,
 )
+from generator.credentials.formats.errors import LegacyRegistryError
 from generator.credentials.formats.jsontext import dump_json
-from generator.credentials.formats.proof import add_proof
-from generator.credentials.formats.record import build_record, parse_record
+from generator.credentials.formats.proof import add_proof, parse_proof
+from generator.credentials.formats.record import Achievement, build_record, parse_record
 from generator.credentials.formats.registry import KeyEntry, OrgEntry, Registry
 from generator.credentials.formats.sealing import LookupParams, b64url, master_key, seal
-from generator.credentials.formats.status import StatusList, status_entry
+from generator.credentials.formats.site import Site
+from generator.credentials.formats.status import LIST_LENGTH, StatusList, status_entry
+from generator.credentials.issuing.achievement import achievement_for
 from generator.credentials.issuing.holder import Card, chinese_date, holder_files
 from generator.credentials.issuing.keys import (
     KEY_FILE_SUFFIX,
@@ -48,10 +52,11 @@ from generator.credentials.paths import (
     DEMO_SAMPLES,
     org_dir,
     registry_path,
+    repo_status_details_path,
     repo_status_path,
 )
 from generator.credentials.repo import load_registry
-from generator.models import LEVEL_NAMES
+from generator.credentials.site_url import resolve_site
 
 DEMO_KEYS_ENV = "XCERT_DEMO_KEYS"
 DEMO_STORE_ENV = "XCERT_DEMO_STORE"
@@ -63,7 +68,7 @@ DEMO_PASSPHRASE = "xcert-demo-passphrase"
 DEMO_EPOCH = dt.datetime(2024, 1, 1, tzinfo=UTC)
 DEMO_ISSUED = dt.datetime(2024, 7, 1, 2, 0, tzinfo=UTC)
 DEMO_REVOKED = dt.datetime(2024, 9, 1, 2, 0, tzinfo=UTC)
-DEMO_CERTIFICATE = ("web-frontend", "Web 前端开发职业技能等级证书", LEVEL_NAMES)
+DEMO_CERTIFICATE = "web-frontend"  # the catalogue's certificate the demo records are of
 
 
 @dataclass(frozen=True)
@@ -122,7 +127,8 @@ def demo_store_dir() -> Path:
 
 
 def _demo_batch(
-    records: dict[str, dict[str, Any]], org_key: Signer, store_root: Path, repo_root: Path
+    records: dict[str, dict[str, Any]], org_key: Signer, store_root: Path, repo_root: Path,
+    site: Site,
 ) -> list[tuple[Path, bytes]]:
     """The demo's records in a DEMO store outside the repository, and their sealed batch in
     `certificates/demo/batches/` (fixed id, time and positions: the same bytes every run)."""
@@ -134,7 +140,7 @@ def _demo_batch(
     files: list[tuple[Path, bytes]] = []
     for number, doc in records.items():
         data = dump_json(doc)
-        record = parse_record(doc)
+        record = parse_record(doc, site=site)
         tag, entry = seal(master_key(record.hash, params), data)
         lines.append(entry_line(b64url(tag), entry))
         group = (record.certificate, int(record.issue_date[:4]), record.level)
@@ -147,7 +153,7 @@ def _demo_batch(
     entries = b"".join(sorted(lines))
     manifest = BatchManifest(
         DEMO_BATCH_ID, DEMO_ORG, format_utc(DEMO_ISSUED), len(records), params,
-        hashlib.sha256(entries).hexdigest(), len(entries), issued_groups(DEMO_ORG, placed),
+        hashlib.sha256(entries).hexdigest(), len(entries), issued_groups(DEMO_ORG, placed, site=site),
     )
     signed = dump_json(manifest.signed_document(org_key))
     for where in (folder / REPO, org_dir(repo_root, DEMO_ORG)):
@@ -179,7 +185,34 @@ def _demo_signer(key_dir: Path, key_id: str, organization: str, label: str) -> t
     return signer, True
 
 
-def _registry(root: Signer, org_key: Signer, existing: Registry | None) -> Registry:
+def _fallback_achievement(level: str) -> Achievement:
+    """The demo's achievement when the catalogue cannot be read (its own tests, a bare tree)."""
+    return Achievement(
+        certificate=DEMO_CERTIFICATE,
+        certificate_name="Web 前端开发职业技能等级证书",
+        level=level,
+        organization=DEMO_ORG,
+        description=f"DEMO 演示：Web 前端开发职业技能等级证书，{level}。",
+        criteria=f"DEMO 演示：通过 Web 前端开发职业技能等级证书（{level}）的考核，成绩合格。",
+    )
+
+
+def _achievement(catalogue: CatalogueLike | None, level: str) -> Achievement:
+    cert = catalogue.certificates.get(DEMO_CERTIFICATE) if catalogue else None
+    if catalogue is None or cert is None:
+        return _fallback_achievement(level)
+    own = level if level in cert.levels else str(cert.levels[-1])
+    return achievement_for(catalogue, DEMO_CERTIFICATE, own)
+
+
+def demo_index(number: str) -> int:
+    """A fixed index that looks random (the demo is the same on every run), from the number."""
+    return int(hashlib.sha256(number.encode()).hexdigest(), 16) % LIST_LENGTH
+
+
+def _registry(
+    root: Signer, org_key: Signer, existing: Registry | None, site: Site
+) -> Registry:
     org = OrgEntry(
         DEMO_ORG,
         DEMO_ORG_NAME,
@@ -187,13 +220,20 @@ def _registry(root: Signer, org_key: Signer, existing: Registry | None) -> Regis
         demo=True,
     )
     wanted = Registry(
-        1, format_utc(DEMO_EPOCH), root.public_key_multibase, DEMO_ROOT_NAME, (org,), demo=True
+        1,
+        format_utc(DEMO_EPOCH),
+        root.public_key_multibase,
+        DEMO_ROOT_NAME,
+        (org,),
+        demo=True,
+        site=site,
     )
     if existing is None:
         return wanted
-    same = (existing.root_public_key_multibase, existing.organizations) == (
+    same = (existing.root_public_key_multibase, existing.organizations, existing.site) == (
         wanted.root_public_key_multibase,
         wanted.organizations,
+        wanted.site,
     )
     # Other demo keys (another machine): the replacement still gets a higher version.
     return (
@@ -206,6 +246,7 @@ def _registry(root: Signer, org_key: Signer, existing: Registry | None) -> Regis
             DEMO_ROOT_NAME,
             wanted.organizations,
             demo=True,
+            site=site,
         )
     )
 
@@ -214,19 +255,28 @@ def ensure_demo(
     *,
     repo_root: Path,
     key_dir: Path | None = None,
-    certificate: tuple[str, str, tuple[str, ...]] = DEMO_CERTIFICATE,
+    catalogue: CatalogueLike | None = None,
     demo_store: Path | None = None,
+    site: Site | None = None,
 ) -> DemoReport:
-    """Create what is missing of the demo; `certificate` is (catalogue id, name, levels)."""
+    """Create what is missing of the demo, its records of the catalogue's `web-frontend`, under
+    `site` (default: the configured address, else the DEMO one)."""
     key_dir = key_dir or demo_key_dir()
     ensure_outside(key_dir, repo_root)
     reg_path = registry_path(repo_root)
-    existing = load_registry(reg_path) if reg_path.exists() else None
+    try:
+        existing = load_registry(reg_path) if reg_path.exists() else None
+    except LegacyRegistryError as e:
+        # A first-format registry: a DEMO one gives way (at a higher version), a real one stays.
+        existing = e.registry if isinstance(e.registry, Registry) else None
+        if existing is None or not existing.demo:
+            return DemoReport(key_dir, False, [], skipped=f"{e}")
     if existing is not None and not existing.demo:
         return DemoReport(key_dir, False, [], skipped="keys/registry.json is a real registry")
+    site = site or resolve_site(repo_root, demo=True)
     root, new_root = _demo_signer(key_dir, "demo-root", "", DEMO_ROOT_NAME)
     org_key, new_org = _demo_signer(key_dir, "demo-1", DEMO_ORG, DEMO_ORG_NAME)
-    registry = _registry(root, org_key, existing)
+    registry = _registry(root, org_key, existing, site)
     written: list[Path] = []
 
     def put(path: Path, data: bytes) -> None:
@@ -234,45 +284,55 @@ def ensure_demo(
             written.append(path)
 
     put(reg_path, dump_json(registry.signed_document(root)))
-    cert_id, cert_name, levels = certificate
-    status = StatusList.empty(org=DEMO_ORG, number=1, updated=format_utc(DEMO_ISSUED))
+    created = format_utc(DEMO_ISSUED)
+    status = StatusList.empty(site=site, org=DEMO_ORG, number=1, updated=created)
     records: dict[str, dict[str, Any]] = {}
-    for index, h in enumerate(HOLDERS):
-        level = h.level if h.level in levels else levels[-1]
+    for h in HOLDERS:
+        index = demo_index(h.number)
         doc = build_record(
+            site=site,
             organization=DEMO_ORG,
             issuer_name=DEMO_ORG_NAME,
             holder=h.name,
-            certificate=cert_id,
-            certificate_name=cert_name,
-            level=level,
+            achievement=_achievement(catalogue, h.level),
             number=h.number,
             issue_date=h.issue_date,
-            status=status_entry(DEMO_ORG, 1, index),
+            status=status_entry(site, DEMO_ORG, 1, index),
             exam_date=h.exam_date,
             exam_site=h.exam_site,
             national_id_masked=h.national_id_masked,
         )
-        records[h.number] = add_proof(doc, signer=org_key, created=format_utc(DEMO_ISSUED))
+        records[h.number] = add_proof(
+            doc,
+            signer=org_key,
+            created=created,
+            verification_method=site.key_method(DEMO_ORG, org_key.key_id),
+            proof_set=True,
+        )
         if h.revoked:
             status = status.with_revocation(
-                index=index, date=DEMO_REVOKED.date().isoformat(), reason=h.revoked, at=DEMO_REVOKED
+                index=index,
+                signature=parse_proof(records[h.number]).signature,
+                date=DEMO_REVOKED.date().isoformat(),
+                reason=h.revoked,
+                at=DEMO_REVOKED,
             )
-    for path in _demo_batch(records, org_key, demo_store or demo_store_dir(), repo_root):
+    for path in _demo_batch(records, org_key, demo_store or demo_store_dir(), repo_root, site):
         put(*path)
     for old in org_dir(repo_root, DEMO_ORG).glob("*.json"):
         old.unlink()  # records of the layout before sealed batches
         written.append(old)
-    put(
-        repo_status_path(repo_root, DEMO_ORG, 1),
-        dump_json(status.signed_document(signer=org_key, issuer_name=DEMO_ORG_NAME)),
+    signed = status.signed_document(
+        signer=org_key, key_id=org_key.key_id, issuer_name=DEMO_ORG_NAME
     )
+    put(repo_status_path(repo_root, DEMO_ORG, 1), dump_json(signed))
+    put(repo_status_details_path(repo_root, DEMO_ORG, 1), dump_json(status.details_document()))
     samples = repo_root / DEMO_SAMPLES
     first, revoked = HOLDERS[0].number, next(h.number for h in HOLDERS if h.revoked)
     altered = json.loads(json.dumps(records[first]))
-    altered["credentialSubject"]["level"] = (
-        "高级" if altered["credentialSubject"]["level"] != "高级" else "初级"
-    )
+    # The forgery people try: the same file claiming a higher level (its achievement swapped).
+    level = "高级" if HOLDERS[0].level != "高级" else "初级"
+    altered["credentialSubject"]["achievement"] = _achievement(catalogue, level).to_json(site)
     put(samples / "valid.json", dump_json(records[first]))
     put(samples / "altered.json", dump_json(altered))
     put(samples / "revoked.json", dump_json(records[revoked]))

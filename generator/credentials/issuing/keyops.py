@@ -10,6 +10,7 @@ from pathlib import Path
 from generator.credentials.formats._time import format_utc
 from generator.credentials.formats.errors import RegistryError
 from generator.credentials.formats.registry import Registry
+from generator.credentials.formats.site import Site
 from generator.credentials.issuing.errors import KeyFileError
 from generator.credentials.issuing.keys import (
     KEY_FILE_SUFFIX,
@@ -73,13 +74,13 @@ class KeyOpsContext:
         return signer
 
 
-def init_root(ctx: KeyOpsContext, *, name: str, now: dt.datetime) -> Registry:
+def init_root(ctx: KeyOpsContext, *, name: str, now: dt.datetime, site: Site) -> Registry:
     if ctx.registry_path.exists():
         current = load_registry(ctx.registry_path)
         if not current.demo:
             raise RegistryError(f"{ctx.registry_path}: a root exists already")
     root = ctx.new_key(ROOT_KEY_ID, organization="", label=name, env=ROOT_PASSPHRASE_ENV)
-    registry = Registry(1, format_utc(now), root.public_key_multibase, name)
+    registry = Registry(1, format_utc(now), root.public_key_multibase, name, site=site)
     # A DEMO registry gives way to the first real root; the demo records then stop verifying.
     save_registry(ctx.registry_path, registry, root=root, previous=None)
     return registry
@@ -110,6 +111,17 @@ def rotate(ctx: KeyOpsContext, *, org_id: str, now: dt.datetime) -> tuple[Regist
     return registry, ctx.key_path(key_id)
 
 
+def set_site(ctx: KeyOpsContext, *, site: Site, now: dt.datetime) -> Registry:
+    """The registry re-signed for another site address (records issued before name the old
+    one: they stop verifying, so move a site before issuing, or issue again)."""
+    current = load_registry(ctx.registry_path)
+    if current.site == site:
+        raise RegistryError(f"the registry is for {site.url} already")
+    registry = current.with_site(site=site, at=now)
+    save_registry(ctx.registry_path, registry, root=ctx.root(), previous=current)
+    return registry
+
+
 def revoke_key(
     ctx: KeyOpsContext, *, key_id: str, at: dt.datetime, reason: str, now: dt.datetime
 ) -> Registry:
@@ -124,7 +136,8 @@ def describe(registry: Registry) -> str:
     lines = [
         f"key registry version {registry.version}, updated {registry.updated}"
         + ("  [DEMO]" if registry.demo else ""),
-        f"root: {registry.root_name}",
+        f"site: {registry.site.url}",
+        f"root: {registry.root_name} ({registry.site.root_did})",
         f"root fingerprint: {registry.fingerprint}",
     ]
     for org in registry.organizations:

@@ -1,6 +1,6 @@
-"""Revoking an issued certificate: set its bit in the organization's status list and re-sign it.
-The record is read from the organization's private store; only the status list changes in the
-repository."""
+"""Revoking an issued certificate: set its bit in the organization's status list, re-sign it,
+and seal the date and reason beside it for the record's holder. The record is read from the
+organization's private store; only the status list and its details change in the repository."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ from generator.credentials._files import write_atomic
 from generator.credentials.formats._time import is_date
 from generator.credentials.formats.errors import StatusListError
 from generator.credentials.formats.jsontext import JSONTextError, dump_json, parse_json
-from generator.credentials.formats.proof import ProofSigner
+from generator.credentials.formats.proof import ProofFormatError, ProofSigner, parse_proof
 from generator.credentials.formats.record import RecordFormatError, parse_record
 from generator.credentials.formats.registry import Registry
-from generator.credentials.formats.status import parse_status_list_id, status_list_from_document
+from generator.credentials.formats.status import status_list_from_document
 from generator.credentials.issuing.errors import RevocationError, SigningKeyError
-from generator.credentials.paths import repo_status_path
+from generator.credentials.paths import repo_status_details_path, repo_status_path
+from generator.credentials.repo import read_status_details
 
 
 @dataclass(frozen=True)
@@ -42,26 +43,37 @@ def revoke_certificate(
     if not is_date(date):
         raise RevocationError(f"not a date: {date!r} (write 2025-03-01)")
     path = record_path  # in the organization's private store (issuing/store.py)
+    site = registry.site
     try:
-        record = parse_record(parse_json(path.read_bytes()))
-    except (JSONTextError, RecordFormatError) as e:
+        doc = parse_json(path.read_bytes())
+        record = parse_record(doc, site=site)
+        signature = parse_proof(doc).signature  # seals the date and reason for its holder
+    except (JSONTextError, RecordFormatError, ProofFormatError) as e:
         raise RevocationError(f"{path}: not a readable record: {e}") from e
     key = registry.key_by_multibase(signer.public_key_multibase)
     if key is None or key.organization != record.organization or key.problem_at(now) is not None:
         raise SigningKeyError(
             f"key {signer.key_id} is not a currently valid key of {record.organization}"
         )
-    ids = parse_status_list_id(record.status_list)
+    ids = site.parse_status_list_url(record.status_list)
     assert ids is not None  # parse_record checked it
     list_path = repo_status_path(repo_root, *ids)
+    details_path = repo_status_details_path(repo_root, *ids)
     try:
-        current = status_list_from_document(parse_json(list_path.read_bytes()), registry=registry)
+        current = status_list_from_document(
+            parse_json(list_path.read_bytes()),
+            registry=registry,
+            details=read_status_details(details_path),
+        )
     except (FileNotFoundError, JSONTextError) as e:
         raise StatusListError(f"{list_path}: cannot read the status list: {e}") from e
     updated = current.with_revocation(
-        index=record.status_index, date=date, reason=reason.strip(), at=now
+        index=record.status_index, signature=signature, date=date, reason=reason.strip(), at=now
     )
     org = registry.organization(record.organization)
     assert org is not None
-    write_atomic(list_path, dump_json(updated.signed_document(signer=signer, issuer_name=org.name)))
+    signed = updated.signed_document(signer=signer, key_id=key.key_id, issuer_name=org.name)
+    # The details first: a list whose bit is set and whose detail is missing says "unknown".
+    write_atomic(details_path, dump_json(updated.details_document()))
+    write_atomic(list_path, dump_json(signed))
     return RevocationReport(path, list_path, record.status_index)

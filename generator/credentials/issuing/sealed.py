@@ -42,6 +42,7 @@ from generator.credentials.formats.batch import (
 )
 from generator.credentials.formats.errors import StatusListError
 from generator.credentials.formats.jsontext import JSONTextError, dump_json, parse_json
+from generator.credentials.formats.multibase import decode_public_multikey
 from generator.credentials.formats.proof import (
     ProofFormatError,
     add_proof,
@@ -50,6 +51,7 @@ from generator.credentials.formats.proof import (
 )
 from generator.credentials.formats.proof import ProofSigner as Signer
 from generator.credentials.formats.record import (
+    Achievement,
     CertificateRecord,
     RecordFormatError,
     build_record,
@@ -57,14 +59,15 @@ from generator.credentials.formats.record import (
 )
 from generator.credentials.formats.registry import Registry
 from generator.credentials.formats.sealing import LookupParams, b64url, master_key, seal
+from generator.credentials.formats.site import Site
 from generator.credentials.formats.status import (
     LIST_LENGTH,
     StatusList,
     decode_bits,
     parse_status_list_id,
     status_entry,
-    status_list_id,
 )
+from generator.credentials.issuing.achievement import achievement_for
 from generator.credentials.issuing.errors import SigningKeyError
 from generator.credentials.issuing.holder import Card, chinese_date, holder_files, verify_link
 from generator.credentials.issuing.issue import IssueRow, read_batch
@@ -97,14 +100,20 @@ class SealReport:
 @dataclass(frozen=True)
 class _Job:
     signer: Signer
+    method: str  # the verification method: the organization's DID # the key's id
+    registry: Registry
     org: str
     issuer_name: str
     created: str
     staging: Path
-    certificate_names: dict[str, str]
+    achievements: dict[tuple[str, str], Achievement]
     params: LookupParams
     site_url: str | None
     png: bool
+
+    @property
+    def site(self) -> Site:
+        return self.registry.site
 
 
 # Set in the parent before the workers fork: they inherit the signer instead of receiving it.
@@ -169,21 +178,24 @@ def allocate(used: dict[int, set[int]], count: int) -> list[Slot]:
 
 def _sign_row(job: _Job, row: IssueRow, slot: Slot) -> tuple[bytes, CertificateRecord]:
     doc = build_record(
+        site=job.site,
         organization=job.org,
         issuer_name=job.issuer_name,
         holder=row.name,
-        certificate=row.certificate,
-        certificate_name=job.certificate_names[row.certificate],
-        level=row.level,
+        achievement=job.achievements[(row.certificate, row.level)],
         number=row.number,
         issue_date=row.issue_date,
-        status=status_entry(job.org, *slot),
+        status=status_entry(job.site, job.org, *slot),
         exam_date=row.exam_date,
         exam_site=row.exam_site,
         national_id_masked=row.national_id_masked,
     )
-    data = dump_json(add_proof(doc, signer=job.signer, created=job.created))
-    return data, parse_record(parse_json(data))
+    signed = add_proof(
+        doc, signer=job.signer, created=job.created, verification_method=job.method,
+        proof_set=True,
+    )
+    data = dump_json(signed)
+    return data, parse_record(parse_json(data), site=job.site)
 
 
 def _seal_items(items: Sequence[Item]) -> list[Sealed]:
@@ -195,7 +207,7 @@ def _seal_items(items: Sequence[Item]) -> list[Sealed]:
     out: list[Sealed] = []
     for item in items:
         if isinstance(item, Path):
-            data, record = item.read_bytes(), _signed_record(item, job.org)
+            data, record = item.read_bytes(), _signed_record(item, job.org, job.registry)
         else:
             data, record = _sign_row(job, *item)
         (job.staging / RECORDS / f"{record.number}.json").write_bytes(data)
@@ -219,12 +231,15 @@ def _seal_items(items: Sequence[Item]) -> list[Sealed]:
     return out
 
 
-def _signed_record(path: Path, org: str) -> CertificateRecord:
+def _signed_record(path: Path, org: str, registry: Registry) -> CertificateRecord:
     """A plaintext record to move into the store: it must be `org`'s and its proof must hold."""
     try:
         doc = parse_json(path.read_bytes())
-        record = parse_record(doc)
-        intact = signature_matches(parse_proof(doc))
+        record = parse_record(doc, site=registry.site)
+        parsed = parse_proof(doc)
+        key = registry.key_for_method(parsed.verification_method)
+        public = decode_public_multikey(key.public_key_multibase) if key else None
+        intact = public is not None and signature_matches(parsed, public_key=public)
     except (JSONTextError, RecordFormatError, ProofFormatError) as e:
         raise SealError(f"{path}: not a readable record: {e}") from e
     if record.organization != org:
@@ -235,7 +250,7 @@ def _signed_record(path: Path, org: str) -> CertificateRecord:
 
 
 def issued_groups(
-    org: str, placed: list[tuple[tuple[str, int, str], Slot]]
+    org: str, placed: list[tuple[tuple[str, int, str], Slot]], *, site: Site
 ) -> tuple[IssuedGroup, ...]:
     """The batch's counts per certificate, issue year and level, with their status positions."""
     tally: dict[tuple[str, int, str], dict[int, list[int]]] = {}
@@ -248,7 +263,7 @@ def issued_groups(
             level=level,
             records=sum(len(ix) for ix in lists.values()),
             status=tuple(
-                (status_list_id(org, n), tuple(sorted(ix))) for n, ix in sorted(lists.items())
+                (site.status_list_url(org, n), tuple(sorted(ix))) for n, ix in sorted(lists.items())
             ),
         )
         for (cert, year, level), lists in sorted(tally.items())
@@ -298,10 +313,13 @@ def issue_sealed(
     )
     slots = allocate(used_positions(store, org, repo_root), len(rows))
     batch, count, new_lists = _make_batch(
-        _Batch(store, repo_root, org, entry.name, signer, now, params, digest),
+        _Batch(store, repo_root, org, entry.name, signer, now, params, digest, registry, key.key_id),
         list(zip(rows, slots, strict=True)),
         {n for n, _ in slots},
-        certificate_names={cid: c.name for cid, c in catalogue.certificates.items()},
+        achievements={
+            (r.certificate, r.level): achievement_for(catalogue, r.certificate, r.level)
+            for r in rows
+        },
         workers=workers, progress=progress, site_url=site_url, png=png,
     )
     return SealReport(
@@ -319,6 +337,8 @@ class _Batch:
     now: dt.datetime
     params: LookupParams
     source_digest: str
+    registry: Registry
+    key_id: str
 
 
 def _make_batch(
@@ -326,7 +346,7 @@ def _make_batch(
     items: list[Item],
     list_numbers: set[int],
     *,
-    certificate_names: dict[str, str],
+    achievements: dict[tuple[str, str], Achievement],
     workers: int,
     progress: bool,
     site_url: str | None,
@@ -338,12 +358,13 @@ def _make_batch(
     batch_id = f"{b.now.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"
     staging = b.store.staging(b.org)
     try:
+        site = b.registry.site
         new_lists = _new_status_lists(
-            b.repo_root, staging, list_numbers, b.org, b.org_name, b.signer, created
+            b.repo_root, staging, list_numbers, b, created
         )
         job = _Job(
-            b.signer, b.org, b.org_name, created, staging, certificate_names, b.params,
-            site_url, png,
+            b.signer, site.key_method(b.org, b.key_id), b.registry, b.org, b.org_name, created,
+            staging, achievements, b.params, site_url, png,
         )
         sealed, placed = _seal_all(job, items, workers=workers, progress=progress)
         sealed.sort(key=lambda te: te[0])
@@ -352,7 +373,7 @@ def _make_batch(
         sha, size, count = write_entries(batches / (batch_id + ENTRIES_SUFFIX), sealed)
         del sealed
         manifest = BatchManifest(
-            batch_id, b.org, created, count, b.params, sha, size, issued_groups(b.org, placed)
+            batch_id, b.org, created, count, b.params, sha, size, issued_groups(b.org, placed, site=site)
         )
         (batches / (batch_id + MANIFEST_SUFFIX)).write_bytes(
             dump_json(manifest.signed_document(b.signer))
@@ -367,15 +388,14 @@ def _make_batch(
 
 
 def _new_status_lists(
-    repo_root: Path, staging: Path, numbers: set[int], org: str, name: str, signer: Signer,
-    created: str,
+    repo_root: Path, staging: Path, numbers: set[int], b: _Batch, created: str
 ) -> list[Path]:
     """Empty signed status lists for the list numbers the batch uses first."""
-    made = []
+    made, org = [], b.org
     for number in sorted(numbers):
         if not repo_status_path(repo_root, org, number).exists():
-            empty = StatusList.empty(org=org, number=number, updated=created)
-            doc = empty.signed_document(signer=signer, issuer_name=name)
+            empty = StatusList.empty(site=b.registry.site, org=org, number=number, updated=created)
+            doc = empty.signed_document(signer=b.signer, key_id=b.key_id, issuer_name=b.org_name)
             write_atomic(staging / REPO / "status" / f"{number}.json", dump_json(doc))
             made.append(repo_status_path(repo_root, org, number))
     return made
@@ -468,8 +488,11 @@ def seal_folder(
         files = todo[part : part + MIGRATE_BATCH]
         digest = hashlib.sha256("\n".join(file_digest(p) for p in files).encode()).hexdigest()
         batch, count, _ = _make_batch(
-            _Batch(store, repo_root, org, entry.name, signer, now, params, digest),
-            list(files), set(), certificate_names={}, workers=workers, progress=progress,
+            _Batch(
+                store, repo_root, org, entry.name, signer, now, params, digest, registry,
+                key.key_id,
+            ),
+            list(files), set(), achievements={}, workers=workers, progress=progress,
             site_url=site_url, png=png,
         )
         report.batches.append(batch)

@@ -18,7 +18,8 @@ def key_token(key: KeyEntry, registry: Registry) -> str:
     that signed the registry. Any change to either, and the records signed with it are verified
     again; changes to other organizations' keys leave them alone."""
     text = json.dumps(
-        [registry.root_public_key_multibase, key.organization, key.to_json()], sort_keys=True
+        [registry.root_public_key_multibase, key.organization, key.to_json(registry.site)],
+        sort_keys=True,
     )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 

@@ -22,18 +22,21 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from generator.credentials._catalogue import CatalogueLike
 from generator.credentials._catalogue import load as load_catalogue
 from generator.credentials._files import write_atomic
-from generator.credentials.formats.errors import StatusListError
+from generator.credentials.formats.context import context_bytes
+from generator.credentials.formats.did import did_documents
+from generator.credentials.formats.errors import LegacyRegistryError, RegistryError, StatusListError
 from generator.credentials.formats.jsontext import JSONTextError, dump_json, parse_json
+from generator.credentials.formats.registry import Registry
 from generator.credentials.formats.sealing import LookupParams
+from generator.credentials.formats.site import Site, SiteUrlError
 from generator.credentials.formats.status import status_list_from_document
 from generator.credentials.formats.verify import Trust
 from generator.credentials.issuing.errors import PrivateKeyInTreeError
@@ -43,17 +46,21 @@ from generator.credentials.paths import (
     DEMO_SAMPLES,
     REGISTRY_FILE,
     SITE_CATALOGUE,
+    SITE_CONTEXT,
     SITE_DEMO,
     SITE_RECORDS,
     SITE_REGISTRY,
     SITE_STATUS_INDEX,
     certificates_dir,
     default_cache_dir,
+    repo_status_details_path,
+    site_status_details_path,
     site_status_path,
 )
 from generator.credentials.publishing.batches import BatchReport, BatchSource, publish_batches
 from generator.credentials.publishing.plaintext import refuse_plaintext_records
-from generator.credentials.repo import load_registry
+from generator.credentials.repo import load_registry, read_status_details
+from generator.credentials.site_url import SiteUrlMissingError, configured_site_url
 from generator.models import IssuedCount
 
 
@@ -74,14 +81,35 @@ class PublishReport:
         return self.shards.issued if self.shards else ()
 
 
-def configured_site_url(repo_root: Path) -> str | None:
-    """`site_url` from mkdocs.yml: the holders' QR codes and verify links need it."""
+def registry_site(registry: Registry, configured: str | None) -> Site:
+    """The site the build publishes: the registry's, which must be the configured one. A DEMO
+    registry needs none configured; a real one does (the DEMO address must never be live)."""
+    if configured is None:
+        if registry.demo:
+            return registry.site
+        raise SiteUrlMissingError(
+            f"{REGISTRY_FILE} is a real key registry but no site address is configured: set "
+            "site_url in mkdocs.yml (or $XCERT_SITE_URL) to the address the site is published at"
+        )
     try:
-        config = yaml.safe_load((repo_root / "mkdocs.yml").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return None
-    url = config.get("site_url") if isinstance(config, dict) else None
-    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
+        site = Site.parse(configured)
+    except SiteUrlError as e:
+        raise SiteUrlMissingError(f"site_url: {e}") from e
+    if site != registry.site:
+        again = "run `xcert demo` again" if registry.demo else "run `xcert keys set-site`"
+        raise RegistryError(
+            f"{REGISTRY_FILE} is signed for {registry.site.url}, but the site is published at "
+            f"{site.url}; every DID and status list URL names the site: {again}"
+        )
+    return site
+
+
+def _publish_identity(site_dir: Path, registry: Registry) -> None:
+    """The DID documents of the root and the organizations, generated from the registry."""
+    for did, document in did_documents(registry).items():
+        path = registry.site.did_document_path(did)
+        assert path is not None  # every DID of the registry is one of its site's
+        write_atomic(site_dir / path, dump_json(document))
 
 
 BATCHES_ENV = "XCERT_BATCHES"
@@ -121,19 +149,36 @@ def publish_records(
     site_url = site_url or configured_site_url(repo_root)
     cat = catalogue if catalogue is not None else load_catalogue(repo_root)
     write_atomic(site_dir / SITE_CATALOGUE, dump_json(catalogue_index(cat)))
+    write_atomic(site_dir / SITE_CONTEXT, context_bytes())
     if not (repo_root / REGISTRY_FILE).exists():
         return PublishReport(0, 0, 0, 0, 0, demo=False, fingerprint=None)
-    registry = load_registry(repo_root / REGISTRY_FILE)
+    try:
+        registry = load_registry(repo_root / REGISTRY_FILE)
+    except LegacyRegistryError as e:
+        if not getattr(e.registry, "demo", False):
+            raise
+        # A DEMO made before did:web identities: disposable, so the build goes on without it.
+        print(f"warning: {e}; no DEMO record is published", file=sys.stderr)
+        return PublishReport(0, 0, 0, 0, 0, demo=False, fingerprint=None)
+    registry_site(registry, site_url)
     trust = Trust(registry)
     failures: list[tuple[str, str]] = []
     lists = []
     for path in _files_under(repo_root, "*/status/*.json", registry.demo):
+        org, number = path.parent.parent.name, path.stem
+        details = (
+            repo_status_details_path(repo_root, org, int(number)) if number.isdigit() else None
+        )
         try:
-            status = status_list_from_document(parse_json(path.read_bytes()), registry=registry)
+            status = status_list_from_document(
+                parse_json(path.read_bytes()),
+                registry=registry,
+                details=read_status_details(details) if details else None,
+            )
         except (JSONTextError, StatusListError) as e:
             failures.append((str(path.relative_to(repo_root)), str(e)))
             continue
-        if path.parent.parent.name != status.org or path.stem != str(status.number):
+        if org != status.org or number != str(status.number):
             failures.append((str(path.relative_to(repo_root)), f"holds {status.list_id}"))
             continue
         trust.add_status_list(status)
@@ -151,8 +196,14 @@ def publish_records(
         failures=failures,
     )
     write_atomic(site_dir / SITE_REGISTRY, (repo_root / REGISTRY_FILE).read_bytes())
+    _publish_identity(site_dir, registry)
     for path, status in lists:
         write_atomic(site_dir / site_status_path(status.org, status.number), path.read_bytes())
+        if status.sealed:
+            sealed = status.details_document()
+            write_atomic(
+                site_dir / site_status_details_path(status.org, status.number), dump_json(sealed)
+            )
     index = [site_status_path(s.org, s.number) for _, s in lists]
     write_atomic(site_dir / SITE_STATUS_INDEX, dump_json({"statusLists": index}))
     if registry.demo:

@@ -54,7 +54,9 @@ async function loadTrust() {
   const lists = new Map();
   const load = async (path) => {
     try {
-      const list = await statusListFromDocument(await fetchJson(site(path)), registry);
+      // The sealed revocation details beside the list (status-details/): none is no error.
+      const details = fetchJson(site(path.replace(/^status\//, 'status-details/'))).catch(() => null);
+      const list = await statusListFromDocument(await fetchJson(site(path)), registry, await details);
       lists.set(list.listId, list);
     } catch (e) {
       if (e.status !== 404) lists.set(`path:${path}`, e);
@@ -81,8 +83,8 @@ async function loadTrust() {
   }
   const statusList = async (listId) => {
     if (lists.has(listId)) return lists.get(listId);
-    const m = /^urn:xcert:status:([a-z0-9-]+):([0-9]+)$/.exec(listId);
-    const path = m ? `status/${m[1]}/${m[2]}.json` : null;
+    const ids = registry.site.parseStatusListUrl(listId);
+    const path = ids ? `status/${ids.org}/${ids.number}.json` : null;
     if (path && lists.has(`path:${path}`)) throw lists.get(`path:${path}`);
     if (path && !index.statusLists.includes(path)) {
       await load(path); // a list published after this page loaded

@@ -1,17 +1,17 @@
-// The certificate record's form and its hash path, as generator/credentials/formats/record.py and
-// generator/credentials/formats/_time.py define them. Keep the two in step: tests compare verdicts.
+// The certificate record's form (a VC 2.0 / Open Badges 3.0 AchievementCredential) and its hash, as
+// generator/credentials/formats/record.py and _time.py define them. Keep the two in step: tests
+// compare verdicts.
 
 import { sha256, hex } from './crypto.js';
 
 export const VC_CONTEXT = 'https://www.w3.org/ns/credentials/v2';
+export const OB_CONTEXT = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
 export const RECORD_TYPE = 'XcertCertificateCredential';
-export const ORG_URN = 'urn:xcert:organization:';
 export const LEVELS = ['初级', '中级', '高级'];
 export const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 export const NUMBER = /^[A-Z0-9][A-Z0-9-]{4,38}[A-Z0-9]$/;
 const MASKED_ID = /^[0-9]{4}\*{10}[0-9]{3}[0-9X]$/;
 const INDEX = /^(0|[1-9][0-9]{0,8})$/;
-const LIST_ID = /^urn:xcert:status:([a-z0-9]+(?:-[a-z0-9]+)*):([1-9][0-9]{0,5})$/;
 const YMD = '((?:19|2[0-9])[0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])';
 const DATE = new RegExp(`^${YMD}$`);
 const TIMESTAMP = new RegExp(
@@ -49,11 +49,6 @@ export function timestampMs(v) {
   return Date.parse(v);
 }
 
-export function parseStatusListId(id) {
-  const m = typeof id === 'string' ? LIST_ID.exec(id) : null;
-  return m ? { org: m[1], number: Number(m[2]) } : null;
-}
-
 export function normalizeNumber(number) {
   return number.normalize('NFKC').replace(DROP, '').replace(/[a-z]/g, (c) => c.toUpperCase());
 }
@@ -78,33 +73,67 @@ export function isRecord(doc) {
 
 export const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** The typed view of a record (proof not checked); throws RecordFormatError. */
-export function parseRecord(doc) {
-  const ctx = doc['@context'];
-  if (!Array.isArray(ctx) || ctx.length === 0 || ctx[0] !== VC_CONTEXT) {
-    throw new RecordFormatError('bad-context', '@context must start with the VC 2.0 context');
-  }
+const REQUIRED = ['name', 'certificateNumber', 'issueDate'];
+const OPTIONAL = ['examDate', 'examSite', 'nationalIdMasked'];
+const ACHIEVEMENT = ['name', 'description', 'certificate', 'certificateName', 'level', 'organization'];
+export const sameList = (a, b) => Array.isArray(a) && a.length === b.length && a.every((x, i) => x === b[i]);
+
+export function recordContext(site) {
+  return [VC_CONTEXT, OB_CONTEXT, site.contextUrl];
+}
+
+function parseIssuer(doc, site) {
   const issuer = doc.issuer;
-  const issuerId = isObject(issuer) ? issuer.id : null;
-  const org = typeof issuerId === 'string' && issuerId.startsWith(ORG_URN) ? issuerId.slice(ORG_URN.length) : '';
-  if (!SLUG.test(org) || typeof issuer.name !== 'string') {
-    throw new RecordFormatError('bad-issuer', 'the issuer is not urn:xcert:organization:<id>');
+  if (!isObject(issuer)) throw new RecordFormatError('bad-issuer', 'the issuer is not one object');
+  const org = site.orgOf(issuer.id);
+  if (
+    org === null ||
+    !sameList(issuer.type, ['Profile']) ||
+    typeof issuer.name !== 'string' ||
+    issuer.url !== site.organizationUrl(org)
+  ) {
+    throw new RecordFormatError('bad-issuer', 'the issuer is not an organization DID of this site');
   }
-  if (!isTimestamp(doc.validFrom)) throw new RecordFormatError('bad-valid-from', 'validFrom');
+  return { org, issuerName: issuer.name };
+}
+
+function parseAchievement(s, site) {
+  const a = s.achievement;
+  if (!isObject(a)) throw new RecordFormatError('bad-subject', 'the subject has no achievement');
+  if (!ACHIEVEMENT.every((k) => typeof a[k] === 'string' && a[k] !== '')) {
+    throw new RecordFormatError('bad-subject', 'the achievement lacks a required field');
+  }
+  const batch = a.batch;
+  if (
+    !SLUG.test(a.certificate) ||
+    !LEVELS.includes(a.level) ||
+    !SLUG.test(a.organization) ||
+    a.id !== site.achievementId(a.certificate, a.level) ||
+    !sameList(a.type, ['Achievement']) ||
+    a.achievementType !== 'Certificate' ||
+    a.name !== `${a.certificateName}（${a.level}）` ||
+    !isObject(a.criteria) ||
+    typeof a.criteria.narrative !== 'string' ||
+    (batch !== undefined && batch !== null && !Number.isInteger(batch))
+  ) {
+    throw new RecordFormatError('bad-subject', 'an achievement field has the wrong form');
+  }
+  return a;
+}
+
+function parseSubject(doc, site) {
   const s = doc.credentialSubject;
-  if (!isObject(s)) throw new RecordFormatError('bad-subject', 'credentialSubject');
-  const required = ['name', 'certificate', 'certificateName', 'level', 'certificateNumber', 'issueDate'];
-  if (!required.every((k) => typeof s[k] === 'string' && s[k] !== '')) {
+  if (!isObject(s) || !sameList(s.type, ['AchievementSubject'])) {
+    throw new RecordFormatError('bad-subject', 'credentialSubject is not one AchievementSubject');
+  }
+  if (!REQUIRED.every((k) => typeof s[k] === 'string' && s[k] !== '')) {
     throw new RecordFormatError('bad-subject', 'the subject lacks a required field');
   }
-  const optional = ['examDate', 'examSite', 'nationalIdMasked'];
-  if (!optional.every((k) => s[k] === undefined || s[k] === null || typeof s[k] === 'string')) {
+  if (!OPTIONAL.every((k) => s[k] === undefined || s[k] === null || typeof s[k] === 'string')) {
     throw new RecordFormatError('bad-subject', 'an optional subject field is not text');
   }
   const opt = (k) => (typeof s[k] === 'string' ? s[k] : null);
   if (
-    !SLUG.test(s.certificate) ||
-    !LEVELS.includes(s.level) ||
     !NUMBER.test(s.certificateNumber) ||
     !isDate(s.issueDate) ||
     (opt('examDate') !== null && !isDate(opt('examDate'))) ||
@@ -112,9 +141,13 @@ export function parseRecord(doc) {
   ) {
     throw new RecordFormatError('bad-subject', 'a subject field has the wrong form');
   }
+  return { s, a: parseAchievement(s, site), opt };
+}
+
+function parseStatus(doc, site, org) {
   const st = doc.credentialStatus;
   if (!isObject(st)) throw new RecordFormatError('bad-status-entry', 'credentialStatus');
-  const list = parseStatusListId(st.statusListCredential);
+  const list = site.parseStatusListUrl(st.statusListCredential);
   const index = st.statusListIndex;
   if (
     st.type !== 'BitstringStatusListEntry' ||
@@ -122,23 +155,36 @@ export function parseRecord(doc) {
     list === null ||
     list.org !== org ||
     typeof index !== 'string' ||
-    !INDEX.test(index)
+    !INDEX.test(index) ||
+    st.id !== `${st.statusListCredential}#${index}`
   ) {
     throw new RecordFormatError('bad-status-entry', 'credentialStatus is not a revocation entry of the issuer');
   }
+  return { listId: st.statusListCredential, index: Number(index) };
+}
+
+/** The typed view of a record of `site` (proof not checked); throws RecordFormatError. */
+export function parseRecord(doc, site) {
+  if (!sameList(doc['@context'], recordContext(site))) {
+    throw new RecordFormatError('bad-context', '@context must be the VC 2.0, OB 3.0 and this site\'s contexts');
+  }
+  const { org, issuerName } = parseIssuer(doc, site);
+  if (!isTimestamp(doc.validFrom)) throw new RecordFormatError('bad-valid-from', 'validFrom');
+  const { s, a, opt } = parseSubject(doc, site);
+  const { listId, index } = parseStatus(doc, site, org);
   return {
     recordId: String(doc.id ?? ''),
     organization: org,
-    issuerName: issuer.name,
+    issuerName,
     holder: s.name,
-    certificate: s.certificate,
-    certificateName: s.certificateName,
-    level: s.level,
+    certificate: a.certificate,
+    certificateName: a.certificateName,
+    level: a.level,
     number: s.certificateNumber,
     issueDate: s.issueDate,
     validFrom: doc.validFrom,
-    statusList: st.statusListCredential,
-    statusIndex: Number(index),
+    statusList: listId,
+    statusIndex: index,
     examDate: opt('examDate'),
     examSite: opt('examSite'),
     nationalIdMasked: opt('nationalIdMasked'),

@@ -3,6 +3,8 @@
 
 import { canonicalBytes, JcsError } from './jcs.js';
 import { ed25519Verify, sha256, hex } from './crypto.js';
+
+const subtle = globalThis.crypto?.subtle;
 import { decodeBase58btc, decodeBase64url, decodePublicMultikey, MultibaseError } from './multibase.js';
 import {
   hasType,
@@ -10,15 +12,17 @@ import {
   isObject,
   isRecord,
   isTimestamp,
-  ORG_URN,
   parseRecord,
-  parseStatusListId,
   RecordFormatError,
+  sameList,
   timestampMs,
+  VC_CONTEXT,
 } from './record.js';
+import { parseSite } from './site.js';
 
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
-const DID_KEY = /^did:key:(z6Mk[1-9A-HJ-NP-Za-km-z]+)#(z6Mk[1-9A-HJ-NP-Za-km-z]+)$/;
+const DETAILS_FORMAT = 'xcert-revocation-details-v1';
+const DETAIL_INDEX = /^(0|[1-9][0-9]{0,8})$/;
 
 export const MESSAGES = {
   valid: '有效：记录真实、未被改动，签发密钥在签发时有效，证书未被撤销。',
@@ -70,21 +74,24 @@ function malformed(code) {
   return result('malformed', code, { detail: DETAILS[code] }, {}, 'malformed');
 }
 
-/** Check an eddsa-jcs-2022 proof's form and split the secured document (proof.parse_proof). */
+/**
+ * Check an eddsa-jcs-2022 proof's form and split the secured document (proof.parse_proof). Every
+ * document xcert publishes carries its proof as a set of exactly one.
+ */
 export function parseProof(secured, purpose = 'assertionMethod') {
-  const proof = secured.proof;
+  const proof = Array.isArray(secured.proof) && secured.proof.length === 1 ? secured.proof[0] : null;
   if (!isObject(proof)) throw new ProofFormatError('no-proof', 'no proof');
   if (proof.type !== 'DataIntegrityProof' || proof.cryptosuite !== 'eddsa-jcs-2022') {
     throw new ProofFormatError('unsupported-proof', 'not eddsa-jcs-2022');
   }
   if (proof.proofPurpose !== purpose) throw new ProofFormatError('bad-proof-purpose', 'purpose');
-  const m = typeof proof.verificationMethod === 'string' ? DID_KEY.exec(proof.verificationMethod) : null;
-  if (m === null || m[1] !== m[2]) throw new ProofFormatError('bad-verification-method', 'not did:key');
+  const vm = proof.verificationMethod;
+  if (typeof vm !== 'string' || !vm.startsWith('did:') || vm.split('#').length !== 2) {
+    throw new ProofFormatError('bad-verification-method', 'not a DID URL');
+  }
   if (!isTimestamp(proof.created)) throw new ProofFormatError('bad-created', 'created');
-  let publicKey;
   let signature;
   try {
-    publicKey = decodePublicMultikey(m[1]);
     signature = typeof proof.proofValue === 'string' ? decodeBase58btc(proof.proofValue) : new Uint8Array();
   } catch (e) {
     if (e instanceof MultibaseError) throw new ProofFormatError('bad-proof-value', e.message);
@@ -103,17 +110,17 @@ export function parseProof(secured, purpose = 'assertionMethod') {
     }
     unsecured['@context'] = config['@context'];
   }
-  return { publicKeyMultibase: m[1], publicKey, signature, created: proof.created, config, unsecured };
+  return { verificationMethod: vm, signature, created: proof.created, config, unsecured };
 }
 
 /** SHA-256(JCS(proof config)) || SHA-256(JCS(document)), then Ed25519 (proof.signature_matches). */
-export async function signatureMatches(parsed) {
+export async function signatureMatches(parsed, publicKey) {
   const configHash = await sha256(canonicalBytes(parsed.config));
   const docHash = await sha256(canonicalBytes(parsed.unsecured));
   const message = new Uint8Array(64);
   message.set(configHash, 0);
   message.set(docHash, 32);
-  return ed25519Verify(parsed.publicKey, parsed.signature, message);
+  return ed25519Verify(publicKey, parsed.signature, message);
 }
 
 // --- the key registry (registry.py) ---
@@ -135,6 +142,27 @@ function stamp(v) {
   return v;
 }
 
+function orgEntry(o, site, keys) {
+  const orgId = site.orgOf(o.id);
+  if (orgId === null) throw new TrustError('an organization is not a DID of the site');
+  const org = { id: orgId, name: String(o.name), demo: Boolean(o.demo) };
+  for (const k of o.keys) {
+    const found = site.splitMethod(k.id);
+    if (found === null || found.org !== orgId) throw new TrustError('a key is not one of its organization');
+    decodePublicMultikey(k.publicKeyMultibase);
+    keys.set(k.id, {
+      keyId: found.keyId,
+      organization: orgId,
+      publicKeyMultibase: k.publicKeyMultibase,
+      validFrom: stamp(k.validFrom),
+      validUntil: 'validUntil' in k ? stamp(k.validUntil) : null,
+      revokedAt: 'revokedAt' in k ? stamp(k.revokedAt) : null,
+      revocationReason: 'revokedAt' in k ? String(k.revocationReason ?? '') : null,
+    });
+  }
+  return org;
+}
+
 /** Check the registry credential and its root signature; returns the registry or throws. */
 export async function registryFromDocument(doc) {
   if (!isObject(doc) || !hasType(doc, 'XcertKeyRegistry')) throw new TrustError('not a key registry');
@@ -146,33 +174,29 @@ export async function registryFromDocument(doc) {
   }
   try {
     const subject = doc.credentialSubject;
-    const root = subject.root.publicKeyMultibase;
-    if (parsed.publicKeyMultibase !== root || doc.issuer.id !== `did:key:${root}`) {
-      throw new TrustError('the registry is not signed by the root key it names');
+    const site = parseSite(subject.id);
+    if (subject.id !== site.url || !sameList(doc['@context'], [VC_CONTEXT, site.contextUrl])) {
+      throw new TrustError("the registry's site or @context is not in its normal form");
     }
-    if (!(await signatureMatches(parsed))) throw new TrustError("the registry's signature does not match");
+    const root = subject.root.publicKeyMultibase;
+    if (doc.issuer.id !== site.rootDid || subject.root.id !== site.rootDid || parsed.verificationMethod !== site.rootMethod) {
+      throw new TrustError('the registry is not signed by the root of its site');
+    }
+    if (!(await signatureMatches(parsed, decodePublicMultikey(root)))) {
+      throw new TrustError("the registry's signature does not match");
+    }
     const fp = await fingerprint(root);
     if (subject.root.fingerprint !== fp) throw new TrustError("the root fingerprint is not its root key's");
-    if (!Number.isInteger(subject.version)) throw new TrustError('the registry version is not an integer');
-    const keys = new Map();
+    const keys = new Map(); // verification method (<org DID>#<key id>) → key
     const orgs = new Map();
     for (const o of subject.organizations) {
-      const org = { id: String(o.id), name: String(o.name), demo: Boolean(o.demo) };
+      const org = orgEntry(o, site, keys);
       orgs.set(org.id, org);
-      for (const k of o.keys) {
-        decodePublicMultikey(k.publicKeyMultibase);
-        keys.set(k.publicKeyMultibase, {
-          keyId: String(k.id),
-          organization: org.id,
-          validFrom: stamp(k.validFrom),
-          validUntil: 'validUntil' in k ? stamp(k.validUntil) : null,
-          revokedAt: 'revokedAt' in k ? stamp(k.revokedAt) : null,
-          revocationReason: 'revokedAt' in k ? String(k.revocationReason ?? '') : null,
-        });
-      }
     }
+    if (!Number.isInteger(subject.version)) throw new TrustError('the registry version is not an integer');
     stamp(doc.validFrom);
     return {
+      site,
       version: subject.version,
       demo: Boolean(subject.demo),
       rootName: String(subject.root.name),
@@ -193,25 +217,66 @@ async function gunzip(bytes) {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-/** Check a status list credential against the registry; returns {listId, org, bits, revocations}. */
-export async function statusListFromDocument(doc, registry) {
+async function hkdf(ikm, info, bits) {
+  const base = await subtle.importKey('raw', ikm, 'HKDF', false, ['deriveBits']);
+  const params = { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: new TextEncoder().encode(info) };
+  return new Uint8Array(await subtle.deriveBits(params, base, bits));
+}
+
+/** The date and reason sealed for the record whose signature this is (status.open_detail). */
+export async function openDetail(sealed, signature, listUrl, index) {
+  try {
+    const data = decodeBase64url(sealed);
+    const raw = await hkdf(signature, `${DETAILS_FORMAT} key`, 256);
+    const key = await subtle.importKey('raw', raw, 'AES-GCM', false, ['decrypt']);
+    const plain = await subtle.decrypt(
+      { name: 'AES-GCM', iv: data.slice(0, 12), additionalData: new TextEncoder().encode(`${listUrl}#${index}`) },
+      key,
+      data.slice(12),
+    );
+    const detail = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(plain));
+    if (!isObject(detail) || !isDate(detail.date) || typeof detail.reason !== 'string') return null;
+    return { index, date: detail.date, reason: detail.reason };
+  } catch {
+    return null;
+  }
+}
+
+function sealedEntries(details, listId) {
+  const out = new Map();
+  if (!isObject(details) || details.format !== DETAILS_FORMAT || details.statusListCredential !== listId || !isObject(details.details)) {
+    return out;
+  }
+  for (const [k, v] of Object.entries(details.details)) {
+    if (DETAIL_INDEX.test(k) && typeof v === 'string') out.set(Number(k), v);
+  }
+  return out;
+}
+
+/** Check a status list credential against the registry; returns {listId, org, bits, sealed}. */
+export async function statusListFromDocument(doc, registry, details = null) {
   if (!isObject(doc) || !hasType(doc, 'BitstringStatusListCredential')) {
     throw new TrustError('not a status list credential');
   }
-  const ids = parseStatusListId(doc.id);
+  const site = registry.site;
+  const ids = site.parseStatusListUrl(doc.id);
   if (ids === null) throw new TrustError('bad status list id');
   try {
-    if (doc.issuer.id !== ORG_URN + ids.org) throw new TrustError('issuer is not the list organization');
+    if (!sameList(doc['@context'], [VC_CONTEXT]) || doc.issuer.id !== site.orgDid(ids.org)) {
+      throw new TrustError('issuer is not the list organization');
+    }
     let parsed;
     try {
       parsed = parseProof(doc);
     } catch (e) {
       throw new TrustError(`the status list's proof is malformed: ${e.message}`);
     }
-    const key = registry.keys.get(parsed.publicKeyMultibase);
+    const key = registry.keys.get(parsed.verificationMethod);
     if (!key || key.organization !== ids.org) throw new TrustError('not signed by a key of its organization');
     if (keyProblemAt(key, timestampMs(parsed.created)) !== null) throw new TrustError('key not valid');
-    if (!(await signatureMatches(parsed))) throw new TrustError("the status list's signature does not match");
+    if (!(await signatureMatches(parsed, decodePublicMultikey(key.publicKeyMultibase)))) {
+      throw new TrustError("the status list's signature does not match");
+    }
     const subject = doc.credentialSubject;
     if (subject.statusPurpose !== 'revocation') throw new TrustError('purpose is not revocation');
     let bits;
@@ -220,13 +285,8 @@ export async function statusListFromDocument(doc, registry) {
     } catch {
       throw new TrustError('the encoded list is not gzip in base64url');
     }
-    const revocations = new Map();
-    for (const r of subject.revocations ?? []) {
-      if (!Number.isInteger(r.index) || !isDate(r.date)) throw new TrustError('bad revocation entry');
-      revocations.set(r.index, { index: r.index, date: r.date, reason: String(r.reason) });
-    }
     stamp(doc.validFrom);
-    return { listId: doc.id, org: ids.org, bits, revocations };
+    return { listId: doc.id, org: ids.org, bits, sealed: sealedEntries(details, doc.id) };
   } catch (e) {
     if (e instanceof TrustError) throw e;
     throw new TrustError(`the status list is malformed: ${e.message}`);
@@ -249,22 +309,28 @@ export async function verificationResult(bytes, trust, nowMs = Date.now()) {
   }
   if (!isObject(doc)) return result('not-a-record', 'not-object');
   if (!isRecord(doc)) return result('not-a-record', 'not-credential');
+  const site = trust.registry.site;
   let parsed;
   let record;
   try {
     parsed = parseProof(doc);
-    record = parseRecord(doc);
+    if (site.splitMethod(parsed.verificationMethod) === null) {
+      throw new ProofFormatError('bad-verification-method', "not a key of this site's DIDs");
+    }
+    record = parseRecord(doc, site);
   } catch (e) {
     if (e instanceof ProofFormatError || e instanceof RecordFormatError) return malformed(e.code);
     throw e;
   }
-  const key = trust.registry.keys.get(parsed.publicKeyMultibase);
+  const key = trust.registry.keys.get(parsed.verificationMethod);
   if (!key) return result('unknown-key', 'key-not-in-registry', {}, { record });
   if (key.organization !== record.organization) {
     return result('unknown-key', 'key-of-other-organization', {}, { record, key });
   }
   try {
-    if (!(await signatureMatches(parsed))) return result('altered', 'signature-mismatch', {}, { record, key });
+    if (!(await signatureMatches(parsed, decodePublicMultikey(key.publicKeyMultibase)))) {
+      return result('altered', 'signature-mismatch', {}, { record, key });
+    }
   } catch (e) {
     if (e instanceof JcsError) return malformed('not-canonical');
     throw e;
@@ -287,7 +353,8 @@ export async function verificationResult(bytes, trust, nowMs = Date.now()) {
   }
   const i = record.statusIndex;
   if (status.bits[i >> 3] & (0x80 >> (i & 7))) {
-    const rev = status.revocations.get(i) ?? null;
+    const sealed = status.sealed.get(i);
+    const rev = sealed === undefined ? null : await openDetail(sealed, parsed.signature, status.listId, i);
     return result(
       'certificate-revoked',
       'certificate-revoked',
