@@ -2,9 +2,14 @@
 dashes where the standard gives nothing, and no heading repeated in the sentence after it."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from visible_text import page_text
+
+from generator.validate import load_catalogue
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_a_standard_without_hours_or_majors_is_said_in_words_not_a_table_of_dashes(
@@ -26,3 +31,11 @@ def test_an_organization_s_other_name_is_explained_in_plain_words(built_site: Pa
     text = page_text(built_site, "organizations/langfang-zhongke-building-innovation")
     assert "本站把括号内的名称列为它的又称" in text
     assert "别名" not in text
+
+
+def test_the_logistics_standard_has_no_english_comma_inside_chinese(built_site: Path) -> None:
+    cat = load_catalogue(REPO / "catalogue")
+    texts = cat.standards["logistics-management"].texts()
+    assert not [t for t in texts if re.search(r"[\u4e00-\u9fff], ?[\u4e00-\u9fff]", t)]
+    page = page_text(built_site, "standards/logistics-management")
+    assert "能确定盘点策略，选择盘点方式" in page
