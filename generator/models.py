@@ -496,7 +496,15 @@ class Catalogue:
     integration: Integration | None = None
 
     def certificates_of(self, organization_id: str) -> list[Certificate]:
-        return [c for c in self.certificates.values() if c.organization == organization_id]
+        return list(self._certificates_by_organization.get(organization_id, ()))
+
+    @functools.cached_property
+    def _certificates_by_organization(self) -> dict[str, list[Certificate]]:
+        # Built once: rendering asks for every organization's certificates many times.
+        index: dict[str, list[Certificate]] = {}
+        for c in self.certificates.values():
+            index.setdefault(c.organization, []).append(c)
+        return index
 
     @functools.cached_property
     def _notices_by_entity(self) -> dict[tuple[str, str], list[Notice]]:

@@ -7,17 +7,27 @@ share 工业, 业机, 机器, 器人), then the same batch.
 """
 from __future__ import annotations
 
+import functools
+
 from generator.models import Catalogue, Certificate
 
 RELATED_LIMIT = 8
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)}
+@functools.lru_cache(maxsize=65536)
+def _bigrams(text: str) -> frozenset[str]:
+    # Cached: each certificate is compared with every other of its field (2,000 certificates
+    # made 1.2 million calls per build).
+    return frozenset(text[i:i + 2] for i in range(len(text) - 1))
+
+
+@functools.lru_cache(maxsize=65536)
+def _keywords(keywords: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(keywords)
 
 
 def _closeness(a: Certificate, b: Certificate) -> tuple[int, int, int]:
-    keywords = len(set(a.keywords) & set(b.keywords))
+    keywords = len(_keywords(tuple(a.keywords)) & _keywords(tuple(b.keywords)))
     words = len(_bigrams(a.short_name) & _bigrams(b.short_name))
     return (keywords, words, int(a.batch == b.batch))
 
