@@ -70,9 +70,11 @@ class Server:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             try:
-                line = self.lines.get(timeout=max(0.05, end - time.monotonic()))
+                line = self.lines.get(timeout=1)
             except queue.Empty:
-                break
+                if self.proc.poll() is not None:
+                    raise SystemExit(f"xcert serve exited with {self.proc.returncode}") from None
+                continue
             if m := re.search(pattern, line):
                 return m
         raise SystemExit(f"xcert serve printed no line matching {pattern!r} in {timeout} s")
