@@ -33,9 +33,13 @@ def test_an_organization_s_other_name_is_explained_in_plain_words(built_site: Pa
     assert "别名" not in text
 
 
-def test_the_logistics_standard_has_no_english_comma_inside_chinese(built_site: Path) -> None:
+def test_no_standard_has_an_english_comma_inside_chinese(built_site: Path) -> None:
     cat = load_catalogue(REPO / "catalogue")
-    texts = cat.standards["logistics-management"].texts()
-    assert not [t for t in texts if re.search(r"[\u4e00-\u9fff], ?[\u4e00-\u9fff]", t)]
+    for std in cat.standards.values():
+        texts = std.texts()
+        assert not [t for t in texts if re.search(r"[\u4e00-\u9fff], ?[\u4e00-\u9fff]", t)]
     page = page_text(built_site, "standards/logistics-management")
     assert "能确定盘点策略，选择盘点方式" in page
+    page = page_text(built_site, "standards/web-frontend")
+    assert "原文中有 3 处排版错误，本页已改正" in page
+    assert "能熟练使用 Webpack 分析项目结构，并将 JavaScript 模块" in page
