@@ -43,3 +43,8 @@ def test_no_standard_has_an_english_comma_inside_chinese(built_site: Path) -> No
     page = page_text(built_site, "standards/web-frontend")
     assert "原文中有 3 处排版错误，本页已改正" in page
     assert "能熟练使用 Webpack 分析项目结构，并将 JavaScript 模块" in page
+
+
+def test_a_standard_number_printed_as_a_placeholder_is_explained(built_site: Path) -> None:
+    text = page_text(built_site, "standards/logistics-management")
+    assert "T/CFLP XXXX-201X（原文如此，未填具体编号）" in text
