@@ -20,6 +20,7 @@ from _scenarios import (  # noqa: E402
     AGREEMENT,
     FAST_ITERATIONS,
     FAST_MEMORY,
+    SITE_URL,
     catalogue,
     seal_into,
     t,
@@ -56,6 +57,7 @@ def zensical_url(zensical_site: Path, tmp_path_factory: pytest.TempPathFactory,
     seal_into(repo, [(AGREEMENT / "cases" / f"{c}.json").read_bytes() for c in cases],
               now=t("2025-01-01T00:00:00"))  # issued as a sealed batch, as xcert seal does
     publish_records(repo_root=repo, site_dir=site, catalogue=catalogue(), workers=1,
+                    site_url=SITE_URL,
                     params=LookupParams(iterations=FAST_ITERATIONS, memory=FAST_MEMORY))
     return serve(site)  # type: ignore[no-any-return]
 
