@@ -24,7 +24,7 @@ from generator.credentials.formats.registry import Registry
 from generator.credentials.paths import REGISTRY_FILE, SITE_CATALOGUE, SITE_REGISTRY
 from generator.credentials.publishing.publish import publish_records
 from generator.credentials.repo import load_registry, root_fingerprint
-from generator.credentials.site_url import configured_site_url
+from generator.credentials.site_url import resolve_site
 from generator.errors import BuildError
 from generator.models import Catalogue, IssuedRecords
 from generator.render.api import render_api
@@ -73,6 +73,25 @@ def _extra(root: Path) -> dict[str, Any]:
         return {}
     return {"root_fingerprint": fingerprint,
             "demo_registry": load_registry(root / REGISTRY_FILE).demo}
+
+
+def _demo_or_none(root: Path) -> bool:
+    """Whether the key registry is the DEMO one, or there is none."""
+    path = root / REGISTRY_FILE
+    if not path.is_file():
+        return True
+    try:
+        return load_registry(path).demo
+    except LegacyRegistryError as e:
+        return bool(getattr(e.registry, "demo", False))
+
+
+def site_address(root: Path, *, records: bool) -> str:
+    """The site's address as the build has it ($XCERT_SITE_URL, else site_url in mkdocs.yml),
+    else for a DEMO build (the DEMO key registry, none, or no records) the documented DEMO
+    address (credentials/site_url.py). A real registry without an address has already stopped
+    the build when its records were published."""
+    return resolve_site(root, demo=not records or _demo_or_none(root)).url
 
 
 def _refuse_older_registry(root: Path, out: Path) -> None:
@@ -165,7 +184,7 @@ def build_site(opts: BuildOptions, *, catalogue: Catalogue | None = None,
                                    if opts.records else (0, IssuedRecords(as_of=opts.today)))
                 # The site's address makes the sitemap, canonical links and the feeds' links
                 # absolute (mkdocs reads it from the generated mkdocs.yml).
-                site_url = configured_site_url(root)
+                site_url = site_address(root, records=opts.records)
                 pages = render_all(cat, opts.today, issued, site_url)
                 config = write_tree(work=tree, site_src=root / "site_src", pages=pages,
                                     base_config=root / "mkdocs.yml",

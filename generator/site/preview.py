@@ -37,13 +37,18 @@ from mkdocs.structure.files import Files, InclusionLevel, get_files, set_exclusi
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page as MkdocsPage
 
-from generator.credentials.site_url import configured_site_url
 from generator.errors import BuildError
 from generator.models import Catalogue, IssuedRecords
 from generator.render.page import Page
 from generator.render.pages import render_pages
 from generator.site.affected import affected_entities, affected_pages
-from generator.site.build import BuildOptions, BuildReport, build_site, render_all
+from generator.site.build import (
+    BuildOptions,
+    BuildReport,
+    build_site,
+    render_all,
+    site_address,
+)
 from generator.site.html import HtmlCache, _Collect
 from generator.site.search_index import index_site
 from generator.validate import load_catalogue
@@ -102,7 +107,7 @@ class Preview:
             self.pages = {p.path: p.content for p in report.generated}
             self.issued = report.issued
             self.cat = cat
-            self.site_url = configured_site_url(self.opts.root)
+            self.site_url = site_address(self.opts.root, records=self.opts.records)
             self.generation += 1
         return Update(True, tuple(self.pages), time.perf_counter() - start)
 
