@@ -115,6 +115,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         os.replace(temporary, path)
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent with -p no:xdist
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
     if config.getoption("dist") != "loadscope":
         return None
