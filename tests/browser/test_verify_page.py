@@ -41,7 +41,8 @@ def verify_site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     """The built site, with the agreement suite's registry, status list and three records."""
     site = tmp_path_factory.mktemp("verify-site") / "site"
     shutil.copytree(built_site, site)
-    repo = tmp_path_factory.mktemp("verify-repo")
+    # A folder of its own: seal_into keeps the store beside the repository.
+    repo = tmp_path_factory.mktemp("verify-repo") / "repo"
     shutil.copytree(AGREEMENT / "repo", repo, dirs_exist_ok=True)
     sealed = [(AGREEMENT / "cases" / f"{case}.json").read_bytes() for case in PUBLISHED]
     seal_into(repo, sealed, now=t("2025-01-01T00:00:00"))

@@ -51,7 +51,9 @@ def zensical_url(zensical_site: Path, tmp_path_factory: pytest.TempPathFactory,
     """The Zensical site with the agreement suite's key registry, status list and records."""
     site = tmp_path_factory.mktemp("zensical-verify") / "site"
     shutil.copytree(zensical_site, site)
-    repo = tmp_path_factory.mktemp("zensical-records")
+    # A folder of its own: seal_into keeps the store beside the repository, and the verify
+    # page tests seal the same records on the same worker.
+    repo = tmp_path_factory.mktemp("zensical-records") / "repo"
     shutil.copytree(AGREEMENT / "repo", repo, dirs_exist_ok=True)
     cases = ("valid", "valid-current-key", "certificate-revoked")
     seal_into(repo, [(AGREEMENT / "cases" / f"{c}.json").read_bytes() for c in cases],
