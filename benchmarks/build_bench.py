@@ -25,6 +25,7 @@ command line cannot be imported (another command module half-way), the same work
 the Python API (`generator.commands.check.run` / `generator.site.build.build_site`) and the
 report says so.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -71,7 +72,9 @@ print(r)
 
 def _env() -> dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["PYTHONPATH"] = str(REPO) + (
+        os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else ""
+    )
     return env
 
 
@@ -83,8 +86,14 @@ def _run(cmd: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess[
 
 def _cli_works() -> bool:
     """Can `python -m generator` import all its command modules?"""
-    p = subprocess.run([sys.executable, "-m", "generator", "--help"], cwd=REPO, env=_env(),
-                       capture_output=True, text=True, check=False)
+    p = subprocess.run(
+        [sys.executable, "-m", "generator", "--help"],
+        cwd=REPO,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return p.returncode == 0
 
 
@@ -96,8 +105,18 @@ def _check_cmd(catalogue: Path, cli: bool) -> list[str]:
 
 def _build_cmd(root: Path, out: Path, today: str, cli: bool) -> list[str]:
     if cli:
-        return [sys.executable, "-m", "generator", "build", "--root", str(root), "--out", str(out),
-                "--today", today]
+        return [
+            sys.executable,
+            "-m",
+            "generator",
+            "build",
+            "--root",
+            str(root),
+            "--out",
+            str(out),
+            "--today",
+            today,
+        ]
     return [sys.executable, "-c", BUILD_API, str(root), str(out), today]
 
 
@@ -108,6 +127,7 @@ def _ok(p: subprocess.CompletedProcess[str], what: str) -> None:
 
 
 # --------------------------------------------------------------------------- stage worker
+
 
 def stage_worker(root: Path, work: Path, today: str, keep_tree: bool) -> dict[str, Any]:
     """Run build_site's steps one by one (in a fresh interpreter); return the seconds of each.
@@ -127,6 +147,7 @@ def stage_worker(root: Path, work: Path, today: str, keep_tree: bool) -> dict[st
     from generator.site.search_index import index_site
     from generator.site.tree import write_tree
     from generator.validate import load_catalogue
+
     times["imports"] = time.perf_counter() - t0
 
     day = dt.date.fromisoformat(today)
@@ -150,8 +171,13 @@ def stage_worker(root: Path, work: Path, today: str, keep_tree: bool) -> dict[st
     times["render api"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    config = write_tree(work=work, site_src=root / "site_src", pages=pages,
-                        base_config=root / "mkdocs.yml", extra=site_build._extra(root))
+    config = write_tree(
+        work=work,
+        site_src=root / "site_src",
+        pages=pages,
+        base_config=root / "mkdocs.yml",
+        extra=site_build._extra(root),
+    )
     times["write tree"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -169,11 +195,17 @@ def stage_worker(root: Path, work: Path, today: str, keep_tree: bool) -> dict[st
         shutil.rmtree(docs)
         shutil.rmtree(work / "overrides", ignore_errors=True)
         times["delete docs tree"] = time.perf_counter() - t
-    return {"times": times, "generated": len(pages), "markdown_pages": md, "indexed": indexed,
-            "generated_other_files": sum(1 for p in pages if not p.path.endswith(".md"))}
+    return {
+        "times": times,
+        "generated": len(pages),
+        "markdown_pages": md,
+        "indexed": indexed,
+        "generated_other_files": sum(1 for p in pages if not p.path.endswith(".md")),
+    }
 
 
 # --------------------------------------------------------------------------- bare baseline
+
 
 def _filler_source() -> str:
     """Chinese text from the real catalogue, to fill the bare pages."""
@@ -207,14 +239,14 @@ def write_bare(tree_docs: Path, base_config: Path, bare: Path) -> int:
         if m:
             fm = yaml.safe_load(m.group(1)) or {}
             title = str(fm.get("title", title))
-            body = content[m.end():]
+            body = content[m.end() :]
         n = len(body)
         chunk = ""
         while len(chunk) < n:
             take = min(n - len(chunk), len(text) - pos)
-            chunk += text[pos:pos + take]
+            chunk += text[pos : pos + take]
             pos = (pos + take) % len(text)
-        paragraphs = [chunk[i:i + 200] for i in range(0, len(chunk), 200)]
+        paragraphs = [chunk[i : i + 200] for i in range(0, len(chunk), 200)]
         out = docs / src.relative_to(tree_docs)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(f"# {title}\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
@@ -224,14 +256,20 @@ def write_bare(tree_docs: Path, base_config: Path, bare: Path) -> int:
     theme["name"] = "material"
     theme["font"] = False
     config: dict[str, Any] = {
-        "site_name": real.get("site_name", "bare"), "site_description": real.get("site_description", ""),
-        "docs_dir": "docs", "site_dir": "site", "use_directory_urls": real.get("use_directory_urls", True),
-        "theme": theme, "plugins": [], "markdown_extensions": real.get("markdown_extensions", []),
+        "site_name": real.get("site_name", "bare"),
+        "site_description": real.get("site_description", ""),
+        "docs_dir": "docs",
+        "site_dir": "site",
+        "use_directory_urls": real.get("use_directory_urls", True),
+        "theme": theme,
+        "plugins": [],
+        "markdown_extensions": real.get("markdown_extensions", []),
         "nav": _nav(real.get("nav", []), docs),
         "validation": {"nav": {"omitted_files": "ignore"}},
     }
-    (bare / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
-                                     encoding="utf-8")
+    (bare / "mkdocs.yml").write_text(
+        yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     return count
 
 
@@ -250,6 +288,7 @@ def _nav(items: list[Any], docs: Path) -> list[Any]:
 
 
 # --------------------------------------------------------------------------- sizes
+
 
 def site_size(site: Path) -> dict[str, Any]:
     total = 0
@@ -272,9 +311,14 @@ def site_size(site: Path) -> dict[str, Any]:
             html += 1
     du = subprocess.run(["du", "-sk", str(site)], capture_output=True, text=True, check=False)
     du_kb = int(du.stdout.split()[0]) if du.returncode == 0 else 0
-    return {"bytes": total, "files": files, "html_pages": html, "du_bytes": du_kb * 1024,
-            "by_top": dict(sorted(by_top.items(), key=lambda kv: -kv[1])),
-            "by_ext": dict(sorted(by_ext.items(), key=lambda kv: -kv[1]))}
+    return {
+        "bytes": total,
+        "files": files,
+        "html_pages": html,
+        "du_bytes": du_kb * 1024,
+        "by_top": dict(sorted(by_top.items(), key=lambda kv: -kv[1])),
+        "by_ext": dict(sorted(by_ext.items(), key=lambda kv: -kv[1])),
+    }
 
 
 def _mb(n: float) -> float:
@@ -282,6 +326,7 @@ def _mb(n: float) -> float:
 
 
 # --------------------------------------------------------------------------- main
+
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -294,12 +339,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--check-repeat", type=int, default=3)
     p.add_argument("--stage-repeat", type=int, default=3)
     p.add_argument("--today", default="2026-11-30")
-    p.add_argument("--work", type=Path, default=None, help="work folder (default: a new temporary one)")
+    p.add_argument(
+        "--work", type=Path, default=None, help="work folder (default: a new temporary one)"
+    )
     p.add_argument("--keep", action="store_true", help="keep the work folder")
     p.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
-    p.add_argument("--tiny", action="store_true",
-                   help="a few pages, one run of everything: checks that the script still works")
-    p.add_argument("--stage-worker", nargs=3, metavar=("ROOT", "WORK", "TODAY"), help=argparse.SUPPRESS)
+    p.add_argument(
+        "--tiny",
+        action="store_true",
+        help="a few pages, one run of everything: checks that the script still works",
+    )
+    p.add_argument(
+        "--stage-worker", nargs=3, metavar=("ROOT", "WORK", "TODAY"), help=argparse.SUPPRESS
+    )
     p.add_argument("--keep-tree", action="store_true", help=argparse.SUPPRESS)
     a = p.parse_args(argv)
     if a.tiny:
@@ -321,18 +373,29 @@ def main(argv: list[str] | None = None) -> int:
     print(f"work folder: {work}", flush=True)
 
     t = time.perf_counter()
-    gen = syn.generate(certificates=a.certificates, organizations=a.organizations, notices=a.notices,
-                       standards=a.standards, seed=a.seed)
+    gen = syn.generate(
+        certificates=a.certificates,
+        organizations=a.organizations,
+        notices=a.notices,
+        standards=a.standards,
+        seed=a.seed,
+    )
     if root.exists():
         shutil.rmtree(root)
     catalogue = syn.write_root(root, gen)
-    print(f"generated {len(gen.certificates)} certificates, {len(gen.organizations)} organizations, "
-          f"{len(gen.standards)} standards, {len(gen.notices)} notices "
-          f"in {time.perf_counter() - t:.1f} s",
-          flush=True)
+    print(
+        f"generated {len(gen.certificates)} certificates, {len(gen.organizations)} organizations, "
+        f"{len(gen.standards)} standards, {len(gen.notices)} notices "
+        f"in {time.perf_counter() - t:.1f} s",
+        flush=True,
+    )
 
     cli = _cli_works()
-    how = "`python -m generator` (the xcert CLI)" if cli else "the Python API (the CLI did not import)"
+    how = (
+        "`python -m generator` (the xcert CLI)"
+        if cli
+        else "the Python API (the CLI did not import)"
+    )
     print(f"running xcert through {how}", flush=True)
 
     # -- check
@@ -342,23 +405,35 @@ def main(argv: list[str] | None = None) -> int:
         _ok(proc, "xcert check")
         check_times.append(s)
     runs = ", ".join(f"{x:.2f}" for x in check_times)
-    print(f"xcert check: best {min(check_times):.2f} s, runs {runs}",
-          flush=True)
+    print(f"xcert check: best {min(check_times):.2f} s, runs {runs}", flush=True)
 
     # -- stages (the first run also leaves the docs tree for the bare baseline)
     stage_runs = []
     tree = work / "stage-tree"
     for i in range(a.stage_repeat):
-        s, proc = _run([sys.executable, str(Path(__file__).resolve()), "--stage-worker", str(root), str(tree),
-                        a.today] + (["--keep-tree"] if i == 0 else []), work)
+        s, proc = _run(
+            [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--stage-worker",
+                str(root),
+                str(tree),
+                a.today,
+            ]
+            + (["--keep-tree"] if i == 0 else []),
+            work,
+        )
         _ok(proc, "stage run")
         stage_runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
         stage_runs[-1]["wall"] = s
         if i == 0:
             bare = work / "bare"
             bare_pages = write_bare(tree / "docs", root / "mkdocs.yml", bare)
-        print(f"stage run {i + 1}: " + ", ".join(f"{k} {v:.2f}" for k, v in stage_runs[-1]["times"].items()),
-              flush=True)
+        print(
+            f"stage run {i + 1}: "
+            + ", ".join(f"{k} {v:.2f}" for k, v in stage_runs[-1]["times"].items()),
+            flush=True,
+        )
     keys = list(dict.fromkeys(k for r in stage_runs for k in r["times"]))
     stages = {k: min(r["times"][k] for r in stage_runs if k in r["times"]) for k in keys}
     info = stage_runs[0]
@@ -378,8 +453,19 @@ def main(argv: list[str] | None = None) -> int:
                 full_times.append(s)
             else:
                 shutil.rmtree(bare_site, ignore_errors=True)
-                s, proc = _run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f",
-                                str(bare / "mkdocs.yml")], bare)
+                s, proc = _run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "mkdocs",
+                        "build",
+                        "--strict",
+                        "-q",
+                        "-f",
+                        str(bare / "mkdocs.yml"),
+                    ],
+                    bare,
+                )
                 _ok(proc, "bare mkdocs build")
                 bare_times.append(s)
             print(f"  {what} build {i + 1}: {s:.1f} s", flush=True)
@@ -395,22 +481,45 @@ def main(argv: list[str] | None = None) -> int:
 
     result: dict[str, Any] = {
         "date": started.isoformat(timespec="seconds"),
-        "command": "python benchmarks/build_bench.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-                    "cpu": _cpu_name(), "load_average_at_start": load_at_start,
-                    "load_average_at_end": _loadavg()},
+        "command": "python benchmarks/build_bench.py "
+        + " ".join(argv if argv is not None else sys.argv[1:]),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "cpu": _cpu_name(),
+            "load_average_at_start": load_at_start,
+            "load_average_at_end": _loadavg(),
+        },
         "xcert_via": "cli" if cli else "api",
-        "catalogue": {"certificates": len(gen.certificates), "organizations": len(gen.organizations),
-                      "standards": len(gen.standards), "notices": len(gen.notices)},
-        "pages": {"html": pages, "generated": info["generated"], "markdown": info["markdown_pages"],
-                  "generated_non_markdown": info["generated_other_files"], "indexed": info["indexed"],
-                  "bare_markdown": bare_pages, "bare_html": bare_size["html_pages"]},
-        "check_s": check_times, "full_s": full_times, "bare_s": bare_times,
-        "ratio_best": ratio, "ratio_median": ratio_median,
-        "stages_best_s": stages, "stage_wall_s": [r["wall"] for r in stage_runs],
+        "catalogue": {
+            "certificates": len(gen.certificates),
+            "organizations": len(gen.organizations),
+            "standards": len(gen.standards),
+            "notices": len(gen.notices),
+        },
+        "pages": {
+            "html": pages,
+            "generated": info["generated"],
+            "markdown": info["markdown_pages"],
+            "generated_non_markdown": info["generated_other_files"],
+            "indexed": info["indexed"],
+            "bare_markdown": bare_pages,
+            "bare_html": bare_size["html_pages"],
+        },
+        "check_s": check_times,
+        "full_s": full_times,
+        "bare_s": bare_times,
+        "ratio_best": ratio,
+        "ratio_median": ratio_median,
+        "stages_best_s": stages,
+        "stage_wall_s": [r["wall"] for r in stage_runs],
         "size": {"full": full_size, "bare": bare_size, "mb_per_1000_pages": mb_per_1000},
-        "targets": {"ratio": ratio <= TARGET_RATIO, "size": mb_per_1000 < TARGET_MB_PER_1000,
-                    "check": check_best < TARGET_CHECK_S},
+        "targets": {
+            "ratio": ratio <= TARGET_RATIO,
+            "size": mb_per_1000 < TARGET_MB_PER_1000,
+            "check": check_best < TARGET_CHECK_S,
+        },
     }
     _report(result)
     if a.json:
@@ -454,45 +563,66 @@ def _report(r: dict[str, Any]) -> None:
         "",
         f"## Results ({r['date']}, {m['cpus']} CPUs, {m['cpu']}, Python {m['python']})",
         "",
-        (f"catalogue: {c['certificates']} certificates, {c['organizations']} organizations, "
-         f"{c['standards']} standards, {c['notices']} notices"),
-        (f"pages: {pg['html']} HTML pages in the full site ({pg['markdown']} Markdown pages "
-         f"in the docs tree, {pg['generated_non_markdown']} generated non-Markdown files, "
-         f"{pg['indexed']} indexed by Pagefind); bare: {pg['bare_html']} HTML pages "
-         f"from {pg['bare_markdown']} Markdown pages"),
+        (
+            f"catalogue: {c['certificates']} certificates, {c['organizations']} organizations, "
+            f"{c['standards']} standards, {c['notices']} notices"
+        ),
+        (
+            f"pages: {pg['html']} HTML pages in the full site ({pg['markdown']} Markdown pages "
+            f"in the docs tree, {pg['generated_non_markdown']} generated non-Markdown files, "
+            f"{pg['indexed']} indexed by Pagefind); bare: {pg['bare_html']} HTML pages "
+            f"from {pg['bare_markdown']} Markdown pages"
+        ),
         "",
         "| measure | best | median | runs | target |",
         "|---|---|---|---|---|",
-        (f"| full xcert build (s) | {min(r['full_s']):.1f} | "
-         f"{statistics.median(r['full_s']):.1f} | "
-         f"{runs_full} | |"),
-        (f"| bare mkdocs build (s) | {min(r['bare_s']):.1f} | "
-         f"{statistics.median(r['bare_s']):.1f} | "
-         f"{runs_bare} | |"),
-        (f"| ratio full / bare | {r['ratio_best']:.2f} | {r['ratio_median']:.2f} | | "
-         f"≤ {TARGET_RATIO} — {ok(r['targets']['ratio'])} |"),
-        (f"| xcert check (s) | {min(r['check_s']):.2f} | "
-         f"{statistics.median(r['check_s']):.2f} | "
-         f"{runs_check} | < {TARGET_CHECK_S:g} — {ok(r['targets']['check'])} |"),
-        (f"| full site size (MB) | {_mb(full['bytes']):.1f} "
-         f"(du {_mb(full['du_bytes']):.1f}) | | | |"),
-        (f"| MB per 1,000 pages | {r['size']['mb_per_1000_pages']:.1f} | | | "
-         f"< {TARGET_MB_PER_1000:g} — {ok(r['targets']['size'])} |"),
-        (f"| bare site size (MB) | {_mb(bare['bytes']):.1f} "
-         f"({bare_per_1000:.1f} per 1,000 pages) | | | |"),
+        (
+            f"| full xcert build (s) | {min(r['full_s']):.1f} | "
+            f"{statistics.median(r['full_s']):.1f} | "
+            f"{runs_full} | |"
+        ),
+        (
+            f"| bare mkdocs build (s) | {min(r['bare_s']):.1f} | "
+            f"{statistics.median(r['bare_s']):.1f} | "
+            f"{runs_bare} | |"
+        ),
+        (
+            f"| ratio full / bare | {r['ratio_best']:.2f} | {r['ratio_median']:.2f} | | "
+            f"≤ {TARGET_RATIO} — {ok(r['targets']['ratio'])} |"
+        ),
+        (
+            f"| xcert check (s) | {min(r['check_s']):.2f} | "
+            f"{statistics.median(r['check_s']):.2f} | "
+            f"{runs_check} | < {TARGET_CHECK_S:g} — {ok(r['targets']['check'])} |"
+        ),
+        (
+            f"| full site size (MB) | {_mb(full['bytes']):.1f} "
+            f"(du {_mb(full['du_bytes']):.1f}) | | | |"
+        ),
+        (
+            f"| MB per 1,000 pages | {r['size']['mb_per_1000_pages']:.1f} | | | "
+            f"< {TARGET_MB_PER_1000:g} — {ok(r['targets']['size'])} |"
+        ),
+        (
+            f"| bare site size (MB) | {_mb(bare['bytes']):.1f} "
+            f"({bare_per_1000:.1f} per 1,000 pages) | | | |"
+        ),
         "",
-        (f"load average (1/5/15 min) at start {m['load_average_at_start']}, "
-         f"at end {m['load_average_at_end']}"),
+        (
+            f"load average (1/5/15 min) at start {m['load_average_at_start']}, "
+            f"at end {m['load_average_at_end']}"
+        ),
         "",
-        (f"Stages of the full build (best of {len(r['stage_wall_s'])} separate runs each; "
-         f"sum {total_stages:.1f} s):"),
+        (
+            f"Stages of the full build (best of {len(r['stage_wall_s'])} separate runs each; "
+            f"sum {total_stages:.1f} s):"
+        ),
         "",
         "| stage | seconds | share |",
         "|---|---|---|",
     ]
     lines += [f"| {k} | {v:.2f} | {v / total_stages:.0%} |" for k, v in st.items()]
-    lines += ["", "Full site by top-level folder (MB):", "",
-              "| folder | MB |", "|---|---|"]
+    lines += ["", "Full site by top-level folder (MB):", "", "| folder | MB |", "|---|---|"]
     lines += [f"| {k} | {_mb(v):.2f} |" for k, v in list(full["by_top"].items())[:12]]
     by_ext = ", ".join(f"{k} {_mb(v):.1f}" for k, v in list(full["by_ext"].items())[:8])
     lines += ["", f"Full site by file type (MB): {by_ext}", ""]

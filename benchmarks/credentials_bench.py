@@ -137,8 +137,13 @@ def setup_repo(work: Path, signer: Signer, root: Signer) -> Path:
     )
     # A DEMO-flagged registry publishes without a configured address.
     registry = Registry(
-        1, "2025-01-01T00:00:00Z", root.public_key_multibase, "基准根密钥", (org,),
-        demo=True, site=BENCH_SITE,
+        1,
+        "2025-01-01T00:00:00Z",
+        root.public_key_multibase,
+        "基准根密钥",
+        (org,),
+        demo=True,
+        site=BENCH_SITE,
     )
     (repo / "keys").mkdir(parents=True)
     (repo / "keys" / "registry.json").write_bytes(dump_json(registry.signed_document(root)))

@@ -37,8 +37,13 @@ import nacl.bindings
 
 ROOT_DIR = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 HASH = "0123456789abcdef0123456789abcdef"  # a record hash: 32 hex digits
 SALT = b"xcert-lookup-v2!"  # 16 bytes (Argon2 in libsodium takes exactly 16)
 CANDIDATES = (
@@ -76,7 +81,11 @@ def python_ms(candidate: dict[str, int | str], sample: int) -> float:
             hashlib.pbkdf2_hmac("sha256", password, SALT, int(candidate["iterations"]))
         else:
             nacl.bindings.crypto_pwhash_alg(
-                32, password, SALT, int(candidate["passes"]), int(candidate["memory"]) * 1024,
+                32,
+                password,
+                SALT,
+                int(candidate["passes"]),
+                int(candidate["memory"]) * 1024,
                 nacl.bindings.crypto_pwhash_ALG_ARGON2ID13,
             )
         times.append((time.process_time() - t) * 1000)
@@ -108,8 +117,9 @@ def browser_ms(folder: Path, runs: int, throttles: list[float]) -> dict[tuple[st
                     if candidate["kind"] == "argon2id" and not (folder / "hash-wasm.js").exists():
                         continue
                     page.evaluate("(c) => window.derive(c)", candidate)  # warm up (compile)
-                    times = [page.evaluate("(c) => window.derive(c)", candidate)
-                             for _ in range(runs)]
+                    times = [
+                        page.evaluate("(c) => window.derive(c)", candidate) for _ in range(runs)
+                    ]
                     out[(label, rate)] = statistics.median(times)
                 page.close()
             browser.close()
@@ -134,15 +144,18 @@ def main() -> None:
     print(f"KDF benchmark: Python {sys.version.split()[0]}, load average {load_average()}")
     issuance = {label: python_ms(c, args.sample) for label, c in CANDIDATES}
     for label, ms in issuance.items():
-        print(f"issuance / one guess on a CPU core, {label:38}: {ms:7.1f} ms CPU "
-              f"({1000 / ms:5.1f} guesses/s)")
+        print(
+            f"issuance / one guess on a CPU core, {label:38}: {ms:7.1f} ms CPU "
+            f"({1000 / ms:5.1f} guesses/s)"
+        )
     if args.no_browser or not Path(CHROMIUM).exists():
         print("browser: not measured")
         return
     folder = Path(tempfile.mkdtemp(prefix="xcert-kdf-"))
     try:
-        (folder / "kdf.html").write_text(PAGE % {"hash": HASH, "salt": SALT.decode()},
-                                         encoding="utf-8")
+        (folder / "kdf.html").write_text(
+            PAGE % {"hash": HASH, "salt": SALT.decode()}, encoding="utf-8"
+        )
         esm = args.hash_wasm / "dist" / "index.esm.js"
         if esm.exists():
             shutil.copyfile(esm, folder / "hash-wasm.js")

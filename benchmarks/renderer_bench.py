@@ -12,6 +12,7 @@ is printed beside them).
     python benchmarks/renderer_bench.py                      # the shipped catalogue
     python benchmarks/renderer_bench.py --certificates 2000  # 2,000 / 300 / 500, synthetic
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,18 +57,29 @@ def _median(runs: int, before: Callable[[], None], step: Callable[[], object]) -
 def _tree(root: Path, work: Path) -> tuple[Path, int]:
     cat = load_catalogue(root / "catalogue")
     issued = IssuedRecords(as_of=TODAY)
-    pages = render_pages(cat, today=TODAY, issued=issued) + render_api(cat, today=TODAY,
-                                                                      issued=issued)
-    config = write_tree(work=work, site_src=root / "site_src", pages=pages,
-                        base_config=root / "mkdocs.yml", extra={})
+    pages = render_pages(cat, today=TODAY, issued=issued) + render_api(
+        cat, today=TODAY, issued=issued
+    )
+    config = write_tree(
+        work=work,
+        site_src=root / "site_src",
+        pages=pages,
+        base_config=root / "mkdocs.yml",
+        extra={},
+    )
     return config, sum(1 for p in pages if p.path.endswith(".md"))
 
 
 def _zensical_cached(config: Path) -> None:
     """What `zensical build` costs when its cache (.cache/ beside the config) is warm."""
     command = [sys.executable, "-m", "zensical", "build", "--config-file", str(config)]
-    subprocess.run(command, cwd=config.parent, check=True, capture_output=True,
-                   env={**os.environ, "NO_COLOR": "1"})
+    subprocess.run(
+        command,
+        cwd=config.parent,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
 
 
 def _append(page: Path) -> None:
@@ -86,8 +98,12 @@ def _root(a: argparse.Namespace, work: Path) -> Path:
         return root
     import synthetic_catalogue as syn
 
-    gen = syn.generate(certificates=a.certificates, organizations=a.organizations,
-                       notices=a.notices, standards=a.standards)
+    gen = syn.generate(
+        certificates=a.certificates,
+        organizations=a.organizations,
+        notices=a.notices,
+        standards=a.standards,
+    )
     root = work / "root"
     syn.write_root(root, gen)
     return root
@@ -117,24 +133,27 @@ def main(argv: list[str] | None = None) -> int:
         html = {
             "mkdocs build": _median(a.runs, clean, lambda: build_html(config, epoch=epoch)),
             "zensical build, cold": _median(
-                a.runs, clean,
-                lambda: build_html_zensical(config, epoch=epoch)),
+                a.runs, clean, lambda: build_html_zensical(config, epoch=epoch)
+            ),
         }
         clean()
         _zensical_cached(config)
         html["zensical build, unchanged tree (cache)"] = _median(
-            a.runs, lambda: None, lambda: _zensical_cached(config))
+            a.runs, lambda: None, lambda: _zensical_cached(config)
+        )
         # What a clerk's save costs through Zensical's cache: one notice page changed.
         notice = sorted((config.parent / "docs" / "notices").glob("*.md"))[-1]
         html["zensical build, one notice changed (cache)"] = _median(
-            a.runs, lambda: _append(notice), lambda: _zensical_cached(config))
+            a.runs, lambda: _append(notice), lambda: _zensical_cached(config)
+        )
 
         full = {}
         for renderer in Renderer:
             out = work / f"site-{renderer.value}"
             opts = BuildOptions(root=root, out=out, today=TODAY, renderer=renderer)
             full[f"xcert build --renderer {renderer.value}"] = _median(
-                a.runs, lambda: None, lambda opts=opts: build_site(opts))
+                a.runs, lambda: None, lambda opts=opts: build_site(opts)
+            )
 
         print("\nHTML stage on the same generated tree (s, median)")
         for name, seconds in html.items():

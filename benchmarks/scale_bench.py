@@ -64,8 +64,10 @@ from generator.credentials.paths import repo_status_path
 from generator.credentials.publishing.publish import publish_records
 from generator.credentials.repo import repo_trust
 
-SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐"
-            "许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁")
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐"
+    "许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+)
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国文斌宇浩凯欣怡子涵梓轩雨"
 HEADER = ["证书编号", "姓名", "证书", "等级", "发证日期", "考试日期", "考点", "身份证号"]
 LIST_LENGTH = 131072
@@ -172,14 +174,26 @@ def write_csv(path: Path, start: int, count: int) -> None:
         w.writerow(HEADER)
         for i in range(start, start + count):
             level = ("初级", "中级", "高级")[i % 3]
-            w.writerow([f"BENCH-{i:08d}", holder(i), "web-frontend", level, "2025-05-30",
-                        "2025-05-01", "基准考点", "320102199001011232"])
+            w.writerow(
+                [
+                    f"BENCH-{i:08d}",
+                    holder(i),
+                    "web-frontend",
+                    level,
+                    "2025-05-30",
+                    "2025-05-01",
+                    "基准考点",
+                    "320102199001011232",
+                ]
+            )
 
 
 def _keys(work: Path) -> tuple[Signer, Signer]:
     seeds = json.loads((work / "seeds.json").read_text())
-    return (Signer.from_seed(bytes.fromhex(seeds["org"]), key_id="bench-1"),
-            Signer.from_seed(bytes.fromhex(seeds["root"]), key_id="root"))
+    return (
+        Signer.from_seed(bytes.fromhex(seeds["org"]), key_id="bench-1"),
+        Signer.from_seed(bytes.fromhex(seeds["root"]), key_id="root"),
+    )
 
 
 def stage_kdf(work: Path, kdf: str, sample: int) -> dict[str, Any]:
@@ -201,9 +215,16 @@ def stage_issue(work: Path, n: int, kdf: str, workers: int) -> dict[str, Any]:
     with PeakMemory() as memory:
         t = time.perf_counter()
         report = issue_sealed(
-            batch, repo_root=repo, store=Store(folder / "store"), org="bench", signer=signer,
-            registry=repo_trust(repo).registry, catalogue=Catalogue(), now=NOW,
-            params=LookupParams.from_json(json.loads(kdf)), workers=workers,
+            batch,
+            repo_root=repo,
+            store=Store(folder / "store"),
+            org="bench",
+            signer=signer,
+            registry=repo_trust(repo).registry,
+            catalogue=Catalogue(),
+            now=NOW,
+            params=LookupParams.from_json(json.loads(kdf)),
+            workers=workers,
         )
         seconds = time.perf_counter() - t
     entries = report.manifest.with_suffix(".entries").stat().st_size
@@ -230,18 +251,33 @@ def make_batches(work: Path, first: int, count: int, batch: int, entry_bytes: in
         for number in positions:
             path = status / f"{number}.json"
             if not path.exists():
-                empty = StatusList.empty(site=BENCH_SITE, org="bench", number=number,
-                                         updated="2025-06-01T00:00:00Z")
+                empty = StatusList.empty(
+                    site=BENCH_SITE, org="bench", number=number, updated="2025-06-01T00:00:00Z"
+                )
                 doc = empty.signed_document(signer=signer, key_id=signer.key_id, issuer_name="x")
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(dump_json(doc))
         batch_id = f"20250601T000000Z-{start:08x}"
-        group = IssuedGroup("web-frontend", 2025, "中级", size, tuple(
-            (BENCH_SITE.status_list_url("bench", n), tuple(ix))
-            for n, ix in sorted(positions.items())
-        ))
-        manifest = BatchManifest(batch_id, "bench", "2025-06-01T00:00:00Z", size, LookupParams(),
-                                 hashlib.sha256(data).hexdigest(), len(data), (group,))
+        group = IssuedGroup(
+            "web-frontend",
+            2025,
+            "中级",
+            size,
+            tuple(
+                (BENCH_SITE.status_list_url("bench", n), tuple(ix))
+                for n, ix in sorted(positions.items())
+            ),
+        )
+        manifest = BatchManifest(
+            batch_id,
+            "bench",
+            "2025-06-01T00:00:00Z",
+            size,
+            LookupParams(),
+            hashlib.sha256(data).hexdigest(),
+            len(data),
+            (group,),
+        )
         folder = repo / "certificates" / "bench" / BATCHES_DIR
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{batch_id}.entries").write_bytes(data)
@@ -252,13 +288,21 @@ def stage_publish(work: Path, site: str, workers: int) -> dict[str, Any]:
     repo = work / "repo"
     with PeakMemory() as memory:
         t = time.perf_counter()
-        report = publish_records(repo_root=repo, site_dir=work / site, catalogue=Catalogue(),
-                                 workers=workers, now=NOW)
+        report = publish_records(
+            repo_root=repo, site_dir=work / site, catalogue=Catalogue(), workers=workers, now=NOW
+        )
         seconds = time.perf_counter() - t
     shards = report.shards
     assert shards is not None
-    return stage_result(seconds, memory, records=report.records, read=shards.batches_read,
-                        written=shards.shards_written, shards=shards.shards, bits=shards.shard_bits)
+    return stage_result(
+        seconds,
+        memory,
+        records=report.records,
+        read=shards.batches_read,
+        written=shards.shards_written,
+        shards=shards.shards,
+        bits=shards.shard_bits,
+    )
 
 
 STAGES = {"kdf": stage_kdf, "issue": stage_issue, "publish": stage_publish}
@@ -268,7 +312,9 @@ def run_stage(name: str, *args: Any) -> dict[str, Any]:
     """One stage in a fresh process: its figures, including its own peak memory."""
     out = subprocess.run(
         [sys.executable, __file__, "--stage", name, json.dumps([str(a) for a in args])],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if out.returncode != 0:
         raise SystemExit(f"stage {name} failed:\n{out.stderr}")
@@ -283,8 +329,10 @@ def _stage_main(name: str, raw: str) -> None:
 
 
 def fmt(r: dict[str, Any]) -> str:
-    return (f"{r['seconds']:8.1f} s, {r['cpu']:7.1f} CPU-s, peak {r['pss'] / 2**20:6.0f} MB PSS"
-            f"  (other sessions: {r['others']:.1f} cores)")
+    return (
+        f"{r['seconds']:8.1f} s, {r['cpu']:7.1f} CPU-s, peak {r['pss'] / 2**20:6.0f} MB PSS"
+        f"  (other sessions: {r['others']:.1f} cores)"
+    )
 
 
 def shard_sizes(site: Path) -> tuple[float, float]:
@@ -298,11 +346,19 @@ def shard_sizes(site: Path) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, nargs="+", default=[10_000])
-    parser.add_argument("--issue", type=int, nargs="*", default=None,
-                        help="issuance sizes (default: the smallest --records)")
+    parser.add_argument(
+        "--issue",
+        type=int,
+        nargs="*",
+        default=None,
+        help="issuance sizes (default: the smallest --records)",
+    )
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--kdf-iterations", type=int, help="PBKDF2 at N iterations instead of "
-                        "the production Argon2id (a cheaper run)")
+    parser.add_argument(
+        "--kdf-iterations",
+        type=int,
+        help="PBKDF2 at N iterations instead of the production Argon2id (a cheaper run)",
+    )
     parser.add_argument("--kdf-sample", type=int, default=40)
     parser.add_argument("--batch", type=int, default=100_000)
     parser.add_argument("--incremental", type=int, default=1000)
@@ -315,18 +371,22 @@ def main() -> None:
         return
     work = args.work or Path(tempfile.mkdtemp(prefix="xcert-scale-"))
     work.mkdir(parents=True, exist_ok=True)
-    (work / "seeds.json").write_text(json.dumps(
-        {"org": os.urandom(32).hex(), "root": os.urandom(32).hex()}))
+    (work / "seeds.json").write_text(
+        json.dumps({"org": os.urandom(32).hex(), "root": os.urandom(32).hex()})
+    )
     try:
-        params = (LookupParams.pbkdf2(args.kdf_iterations) if args.kdf_iterations
-                  else LookupParams())
+        params = LookupParams.pbkdf2(args.kdf_iterations) if args.kdf_iterations else LookupParams()
         spec = json.dumps(params.to_json())
-        print(f"sealed scale benchmark: {args.workers} workers, KDF {params.cache_key}, "
-              f"Python {sys.version.split()[0]}, {os.cpu_count()} cores")
+        print(
+            f"sealed scale benchmark: {args.workers} workers, KDF {params.cache_key}, "
+            f"Python {sys.version.split()[0]}, {os.cpu_count()} cores"
+        )
         kdf = run_stage("kdf", work, spec, args.kdf_sample)
         key_cpu = kdf["cpu"] / args.kdf_sample
-        print(f"raw KDF, one core: {kdf['rate']:8.1f} keys/s ({1000 / kdf['rate']:.1f} ms a key "
-              f"wall, {1000 * key_cpu:.1f} ms CPU; other sessions: {kdf['others']:.1f} cores)")
+        print(
+            f"raw KDF, one core: {kdf['rate']:8.1f} keys/s ({1000 / kdf['rate']:.1f} ms a key "
+            f"wall, {1000 * key_cpu:.1f} ms CPU; other sessions: {kdf['others']:.1f} cores)"
+        )
         entry_bytes = 1400
         for n in args.issue if args.issue is not None else [min(args.records)]:
             r = run_stage("issue", work, n, spec, args.workers)
@@ -334,9 +394,11 @@ def main() -> None:
             ideal = args.workers * kdf["rate"]
             entry_bytes = int(r["entry_bytes"]) - 24  # the line's tag, space and newline
             per_record = r["cpu"] / r["records"]
-            print(f"issuance of {n:,} rows: {rate:8.1f} records/s = {rate / ideal:6.1%} of "
-                  f"{args.workers} x raw KDF (wall); {1000 * per_record:.1f} ms CPU a record = "
-                  f"{key_cpu / per_record:6.1%} KDF; {fmt(r)}")
+            print(
+                f"issuance of {n:,} rows: {rate:8.1f} records/s = {rate / ideal:6.1%} of "
+                f"{args.workers} x raw KDF (wall); {1000 * per_record:.1f} ms CPU a record = "
+                f"{key_cpu / per_record:6.1%} KDF; {fmt(r)}"
+            )
         raw_entry = entry_bytes * 3 // 4
         for n in args.records:
             shutil.rmtree(work / "repo", ignore_errors=True)
@@ -346,18 +408,24 @@ def main() -> None:
             setup_repo(work, signer, root)
             t = time.perf_counter()
             make_batches(work, 0, n, args.batch, raw_entry)
-            print(f"\n{n:,} sealed records in {-(-n // args.batch)} batches "
-                  f"(made in {time.perf_counter() - t:.0f} s)")
+            print(
+                f"\n{n:,} sealed records in {-(-n // args.batch)} batches "
+                f"(made in {time.perf_counter() - t:.0f} s)"
+            )
             for label, site in (("cold (empty cache)", "site-cold"), ("no change", "site-same")):
                 r = run_stage("publish", work, site, args.workers)
                 print(f"publish, {label:20}: {fmt(r)}; {r['written']:,} shards written")
             make_batches(work, n, args.incremental, args.batch, raw_entry)
             r = run_stage("publish", work, "site-more", args.workers)
-            print(f"publish, +{args.incremental:,} records  : {fmt(r)}; "
-                  f"{r['written']:,} of {r['shards']:,} shards written")
+            print(
+                f"publish, +{args.incremental:,} records  : {fmt(r)}; "
+                f"{r['written']:,} of {r['shards']:,} shards written"
+            )
             raw, gz = shard_sizes(work / "site-more")
-            print(f"one look-up fetches {raw / 1024:.1f} KB ({gz / 1024:.1f} KB gzip), "
-                  f"shard bits {r['bits']}")
+            print(
+                f"one look-up fetches {raw / 1024:.1f} KB ({gz / 1024:.1f} KB gzip), "
+                f"shard bits {r['bits']}"
+            )
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -24,6 +24,7 @@ Venvs are /tmp/pf-VERSION by default (--venvs); --install creates missing ones w
 `pip install 'pagefind[extended]==V' 'pagefind_bin_extended==V' cbor2`
 (cbor2: search_index.py rewrites the bundle with it).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,67 +44,102 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TODAY = dt.date(2026, 11, 30)
 TOP = 5  # Pagefind's default UI shows five results before "load more"
 
 # query → pages whose title/name contains it (derived from catalogue/*.yaml; see title_truth()).
 TRUTH: dict[str, list[str]] = {
     "养老": ["/organizations/china-social-welfare-elderly-service-association/"],
-    "照护": ["/certificates/dementia-elderly-care/", "/certificates/early-childhood-care/",
-             "/certificates/elderly-care/"],
+    "照护": [
+        "/certificates/dementia-elderly-care/",
+        "/certificates/early-childhood-care/",
+        "/certificates/elderly-care/",
+    ],
     "老年照护": ["/certificates/elderly-care/"],
-    "机器人": ["/certificates/industrial-robot-assembly-commissioning/",
-               "/certificates/industrial-robot-integration/",
-               "/certificates/industrial-robot-operation-maintenance/",
-               "/certificates/industrial-robot-programming/",
-               "/organizations/beijing-huahang-weishi-robotics/",
-               "/organizations/shenyang-siasun-robot/"],
-    "工业机器人": ["/certificates/industrial-robot-assembly-commissioning/",
-                   "/certificates/industrial-robot-integration/",
-                   "/certificates/industrial-robot-operation-maintenance/",
-                   "/certificates/industrial-robot-programming/"],
+    "机器人": [
+        "/certificates/industrial-robot-assembly-commissioning/",
+        "/certificates/industrial-robot-integration/",
+        "/certificates/industrial-robot-operation-maintenance/",
+        "/certificates/industrial-robot-programming/",
+        "/organizations/beijing-huahang-weishi-robotics/",
+        "/organizations/shenyang-siasun-robot/",
+    ],
+    "工业机器人": [
+        "/certificates/industrial-robot-assembly-commissioning/",
+        "/certificates/industrial-robot-integration/",
+        "/certificates/industrial-robot-operation-maintenance/",
+        "/certificates/industrial-robot-programming/",
+    ],
     "前端": ["/certificates/web-frontend/", "/standards/web-frontend/"],
     "民航": ["/certificates/civil-aviation-cargo/", "/certificates/civil-aviation-ground-service/"],
-    "物流": ["/certificates/logistics-management/", "/organizations/cflp-training/",
-             "/standards/logistics-management/"],
+    "物流": [
+        "/certificates/logistics-management/",
+        "/organizations/cflp-training/",
+        "/standards/logistics-management/",
+    ],
     "财税": ["/certificates/intelligent-finance-tax/"],
-    "大数据": ["/certificates/big-data-analysis-application/",
-               "/certificates/big-data-development-java/",
-               "/certificates/big-data-financial-analysis/",
-               "/certificates/big-data-platform-operation/"],
-    "云计算": ["/certificates/cloud-computing-development-operation/",
-               "/certificates/cloud-data-center-operation/",
-               "/certificates/cloud-platform-operation-development/",
-               "/organizations/tencent-cloud-beijing/"],
+    "大数据": [
+        "/certificates/big-data-analysis-application/",
+        "/certificates/big-data-development-java/",
+        "/certificates/big-data-financial-analysis/",
+        "/certificates/big-data-platform-operation/",
+    ],
+    "云计算": [
+        "/certificates/cloud-computing-development-operation/",
+        "/certificates/cloud-data-center-operation/",
+        "/certificates/cloud-platform-operation-development/",
+        "/organizations/tencent-cloud-beijing/",
+    ],
     "无人机": ["/certificates/uav-piloting/"],
     "母婴": ["/certificates/maternal-infant-care/", "/organizations/hunan-jinzhi-weiye/"],
     "5G": ["/certificates/5g-base-station/", "/certificates/5g-mobile-network-operation/"],
     "341号": ["/notices/2019-341-third-batch-announcement/"],
     "职教所": ["/notices/2019-67-first-batch-announcement/"],
-    "公示": ["/notices/2019-137-teacher-training-announcement/",
-             "/notices/2019-314-exam-cost-caps/",
-             "/notices/2019-341-third-batch-announcement/",
-             "/notices/2019-67-first-batch-announcement/"],
+    "公示": [
+        "/notices/2019-137-teacher-training-announcement/",
+        "/notices/2019-314-exam-cost-caps/",
+        "/notices/2019-341-third-batch-announcement/",
+        "/notices/2019-67-first-batch-announcement/",
+    ],
     "焊接": ["/certificates/rail-equipment-welding/", "/certificates/special-welding/"],
-    "汽车": ["/certificates/auto-paint-color-spraying/", "/certificates/automotive-maintenance/",
-             "/certificates/icv-inspection-maintenance/", "/certificates/icv-testing-assembly/",
-             "/certificates/intelligent-nev/", "/organizations/beijing-xianglong-borui-auto/",
-             "/organizations/guoqi-icv-research-institute/"],
-    "数控": ["/certificates/cnc-equipment-maintenance/", "/certificates/cnc-turning-milling/",
-             "/certificates/multi-axis-cnc-machining/", "/organizations/wuhan-huazhong-cnc/"],
-    "网络安全": ["/certificates/enterprise-network-security/",
-                 "/certificates/network-security-assessment/",
-                 "/certificates/network-security-operation/"],
+    "汽车": [
+        "/certificates/auto-paint-color-spraying/",
+        "/certificates/automotive-maintenance/",
+        "/certificates/icv-inspection-maintenance/",
+        "/certificates/icv-testing-assembly/",
+        "/certificates/intelligent-nev/",
+        "/organizations/beijing-xianglong-borui-auto/",
+        "/organizations/guoqi-icv-research-institute/",
+    ],
+    "数控": [
+        "/certificates/cnc-equipment-maintenance/",
+        "/certificates/cnc-turning-milling/",
+        "/certificates/multi-axis-cnc-machining/",
+        "/organizations/wuhan-huazhong-cnc/",
+    ],
+    "网络安全": [
+        "/certificates/enterprise-network-security/",
+        "/certificates/network-security-assessment/",
+        "/certificates/network-security-operation/",
+    ],
     "幼儿": ["/certificates/early-childhood-care/"],
     "家政": ["/certificates/high-end-housekeeping/"],
     "英语": ["/certificates/practical-english/", "/standards/practical-english/"],
-    "轨道交通": ["/certificates/rail-electrical-equipment-assembly/",
-                 "/certificates/rail-equipment-ndt/", "/certificates/rail-equipment-welding/",
-                 "/certificates/urban-rail-station-service/",
-                 "/certificates/urban-rail-train-crew/",
-                 "/organizations/guangzhou-metro-training-institute/"],
+    "轨道交通": [
+        "/certificates/rail-electrical-equipment-assembly/",
+        "/certificates/rail-equipment-ndt/",
+        "/certificates/rail-equipment-welding/",
+        "/certificates/urban-rail-station-service/",
+        "/certificates/urban-rail-train-crew/",
+        "/organizations/guangzhou-metro-training-institute/",
+    ],
     "网店": ["/certificates/online-store-operation/"],
     "物联网": ["/certificates/iot-smart-home-integration/"],
 }
@@ -113,6 +149,7 @@ NAME_FIELDS = ("name", "short_name", "title", "doc_number")
 
 
 # ---------------------------------------------------------------- ground truth
+
 
 def _records(catalogue: Path) -> dict[str, dict]:
     import yaml
@@ -131,16 +168,23 @@ def title_truth(catalogue: Path, queries: list[str]) -> dict[str, list[str]]:
     for url, d in _records(catalogue).items():
         values = [d.get(k) for k in NAME_FIELDS] + list(d.get("aliases") or [])
         names[url] = [str(v) for v in values if v]
-    return {q: sorted(u for u, ns in names.items() if any(q.lower() in n.lower() for n in ns))
-            for q in queries}
+    return {
+        q: sorted(u for u, ns in names.items() if any(q.lower() in n.lower() for n in ns))
+        for q in queries
+    }
 
 
 def name_queries(catalogue: Path) -> dict[str, list[str]]:
     """--names: every certificate's short name (title truth) and every notice number "N号"
     (truth: notices whose document number ends in exactly that number)."""
     records = _records(catalogue)
-    shorts = sorted({d["short_name"] for u, d in records.items()
-                     if u.startswith("/certificates/") and d.get("short_name")})
+    shorts = sorted(
+        {
+            d["short_name"]
+            for u, d in records.items()
+            if u.startswith("/certificates/") and d.get("short_name")
+        }
+    )
     out = title_truth(catalogue, shorts)
     numbers: dict[str, list[str]] = {}
     for url, d in records.items():
@@ -177,8 +221,13 @@ def all_names(catalogue: Path) -> dict[str, dict[str, list[str]]]:
     return {g: {q: sorted(us) for q, us in sorted(names.items())} for g, names in groups.items()}
 
 
-NAME_GROUPS = ("certificate short names", "certificate full names",
-               "organization names and aliases", "notice 文号 in full", "notice numbers N号")
+NAME_GROUPS = (
+    "certificate short names",
+    "certificate full names",
+    "organization names and aliases",
+    "notice 文号 in full",
+    "notice numbers N号",
+)
 # How the search page searches (site_src/assets/search.js): its engine module and ranking.
 PAGE_ENGINE = "/assets/search-bundle/pagefind.js"
 PAGE_OPTIONS = {"ranking": {"pageLength": 0.3}}
@@ -187,8 +236,23 @@ PAGE_OPTIONS = {"ranking": {"pageLength": 0.3}}
 class _BodyText(html.parser.HTMLParser):
     """Text inside data-pagefind-body, minus data-pagefind-ignore subtrees and script/style."""
 
-    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-            "source", "track", "wbr"})
+    VOID = frozenset(
+        {
+            "area",
+            "base",
+            "br",
+            "col",
+            "embed",
+            "hr",
+            "img",
+            "input",
+            "link",
+            "meta",
+            "source",
+            "track",
+            "wbr",
+        }
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -237,6 +301,7 @@ def text_truth(site: Path, queries: list[str]) -> dict[str, list[str]]:
 
 # ---------------------------------------------------------------- building and indexing
 
+
 def build_html(out: Path) -> Path:
     """Build the shipped catalogue (HTML plus this interpreter's index) into out/site."""
     sys.path.insert(0, str(REPO))
@@ -251,7 +316,8 @@ def build_html(out: Path) -> Path:
         shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
         (root / "site_src" / "verify").mkdir(exist_ok=True)
         (root / "site_src" / "verify" / "index.md").write_text(
-            "---\ntitle: 证书核验\nsearch_exclude: true\n---\n\n# 证书核验\n", encoding="utf-8")
+            "---\ntitle: 证书核验\nsearch_exclude: true\n---\n\n# 证书核验\n", encoding="utf-8"
+        )
     site = out / "site"
     build_site(BuildOptions(root=root, out=site, today=TODAY))
     return site
@@ -270,21 +336,35 @@ def ensure_venv(venv: Path, version: str, install: bool) -> None:
     if {k: have[k] for k in want} != want or not have["cbor2"]:
         if not install:
             sys.exit(f"{venv} holds {have}, not pagefind {version} with cbor2; pass --install")
-        subprocess.run([str(py), "-m", "pip", "install", "-q", f"pagefind[extended]=={version}",
-                        f"pagefind_bin_extended=={version}", "cbor2"], check=True)
+        subprocess.run(
+            [
+                str(py),
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                f"pagefind[extended]=={version}",
+                f"pagefind_bin_extended=={version}",
+                "cbor2",
+            ],
+            check=True,
+        )
         have = installed_versions(venv)
         if {k: have[k] for k in want} != want:
             sys.exit(f"{venv}: wanted pagefind {version}, got {have}")
 
 
 def installed_versions(venv: Path) -> dict[str, str | None]:
-    code = ("import importlib.metadata as m, json\n"
-            "def v(n):\n"
-            "    try: return m.version(n)\n"
-            "    except m.PackageNotFoundError: return None\n"
-            "print(json.dumps({n: v(n) for n in ('pagefind', 'pagefind_bin_extended', 'cbor2')}))")
-    r = subprocess.run([str(venv / "bin" / "python"), "-c", code], capture_output=True, text=True,
-                       check=True)
+    code = (
+        "import importlib.metadata as m, json\n"
+        "def v(n):\n"
+        "    try: return m.version(n)\n"
+        "    except m.PackageNotFoundError: return None\n"
+        "print(json.dumps({n: v(n) for n in ('pagefind', 'pagefind_bin_extended', 'cbor2')}))"
+    )
+    r = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", code], capture_output=True, text=True, check=True
+    )
     return json.loads(r.stdout)
 
 
@@ -293,12 +373,20 @@ def index_with(venv: Path, site: Path, indexer: str) -> str:
     shutil.rmtree(site / "pagefind", ignore_errors=True)
     py = str(venv / "bin" / "python")
     if indexer == "api":
-        code = ("import sys; from pathlib import Path\n"
-                "from generator.site.search_index import index_site\n"
-                "print(index_site(Path(sys.argv[1])))")
+        code = (
+            "import sys; from pathlib import Path\n"
+            "from generator.site.search_index import index_site\n"
+            "print(index_site(Path(sys.argv[1])))"
+        )
         env = {**os.environ, "PYTHONPATH": str(REPO)}
-        r = subprocess.run([py, "-c", code, str(site)], capture_output=True, text=True, env=env,
-                           cwd=REPO, check=False)
+        r = subprocess.run(
+            [py, "-c", code, str(site)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=REPO,
+            check=False,
+        )
         if r.returncode == 0:
             note = f"search_index.py OK ({r.stdout.strip()} pages)"
             entry = site / "pagefind" / "pagefind-entry.json"
@@ -313,8 +401,12 @@ def index_with(venv: Path, site: Path, indexer: str) -> str:
         shutil.rmtree(site / "pagefind", ignore_errors=True)
     else:
         note = "CLI"
-    r = subprocess.run([py, "-m", "pagefind", "--site", str(site), "--force-language", "zh"],
-                       capture_output=True, text=True, check=False)
+    r = subprocess.run(
+        [py, "-m", "pagefind", "--site", str(site), "--force-language", "zh"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if r.returncode != 0:
         raise RuntimeError(f"pagefind CLI failed: {r.stderr or r.stdout}")
     return note if indexer == "api" else "CLI"
@@ -323,14 +415,20 @@ def index_with(venv: Path, site: Path, indexer: str) -> str:
 def index_size(site: Path) -> dict[str, int]:
     pf = site / "pagefind"
     files = [f for f in pf.rglob("*") if f.is_file()]
-    data = [f for f in files if f.parent.name in ("index", "fragment", "filter")
-            or f.suffix == ".pf_meta"]
-    return {"total_bytes": sum(f.stat().st_size for f in files),
-            "data_bytes": sum(f.stat().st_size for f in data),
-            "files": len(files)}
+    data = [
+        f
+        for f in files
+        if f.parent.name in ("index", "fragment", "filter") or f.suffix == ".pf_meta"
+    ]
+    return {
+        "total_bytes": sum(f.stat().st_size for f in files),
+        "data_bytes": sum(f.stat().st_size for f in data),
+        "files": len(files),
+    }
 
 
 # ---------------------------------------------------------------- searching in Chromium
+
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
@@ -351,9 +449,13 @@ SEGMENT_JS = """(q) => [...new Intl.Segmenter('zh', {granularity: 'word'}).segme
   .filter((s) => s.isWordLike).map((s) => s.segment)"""
 
 
-def run_queries(browser, site: Path, queries: list[str],  # type: ignore[no-untyped-def]
-                options: dict | None = None,
-                engine: str = "/pagefind/pagefind.js") -> dict[str, list[str]]:
+def run_queries(
+    browser,
+    site: Path,
+    queries: list[str],  # type: ignore[no-untyped-def]
+    options: dict | None = None,
+    engine: str = "/pagefind/pagefind.js",
+) -> dict[str, list[str]]:
     handler = functools.partial(_Quiet, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -379,14 +481,23 @@ def score(truth: list[str], results: list[str], top: int | None = None) -> tuple
 
 # ---------------------------------------------------------------- main
 
-def summarise(label: str, versions: list[str], queries: list[str], truth: dict[str, list[str]],
-              texts: dict[str, list[str]], report: dict[str, dict]) -> dict[str, dict]:
+
+def summarise(
+    label: str,
+    versions: list[str],
+    queries: list[str],
+    truth: dict[str, list[str]],
+    texts: dict[str, list[str]],
+    report: dict[str, dict],
+) -> dict[str, dict]:
     """Print the overall figures for one query set; returns them."""
     relevant = sum(len(truth[q]) for q in queries)
     print(f"\n{label}: {len(queries)} queries, {relevant} relevant pages")
-    print(f"{'version':<8} {'title recall':>15} {'macro':>6} {'queries whole':>13} "
-          f"{'top-5':>6} {'1st ok':>6} {'text recall':>15} {'index bytes':>12} "
-          f"{'data bytes':>11}  indexer")
+    print(
+        f"{'version':<8} {'title recall':>15} {'macro':>6} {'queries whole':>13} "
+        f"{'top-5':>6} {'1st ok':>6} {'text recall':>15} {'index bytes':>12} "
+        f"{'data bytes':>11}  indexer"
+    )
     out = {}
     for v in versions:
         res = report[v]["results"]
@@ -400,20 +511,33 @@ def summarise(label: str, versions: list[str], queries: list[str], truth: dict[s
         whole = sum(score(truth[q], res[q])[0] == len(truth[q]) for q in queries)
         first = sum(bool(res[q]) and res[q][0] in truth[q] for q in queries) / len(queries)
         size = report[v]["size"]
-        print(f"{v:<8} {a:>4}/{n:<4} {a / n:6.1%} {macro:6.1%} {whole:>6}/{len(queries):<6} "
-              f"{t / k:6.1%} {first:6.1%} {x:>4}/{m:<4} {x / m:6.1%} {size['total_bytes']:>12,} "
-              f"{size['data_bytes']:>11,}  {report[v]['indexer']}")
-        out[v] = {"title_found": a, "title_relevant": n, "macro": macro, "whole": whole,
-                  "top5": t / k, "first_relevant": first, "text_found": x, "text_relevant": m}
+        print(
+            f"{v:<8} {a:>4}/{n:<4} {a / n:6.1%} {macro:6.1%} {whole:>6}/{len(queries):<6} "
+            f"{t / k:6.1%} {first:6.1%} {x:>4}/{m:<4} {x / m:6.1%} {size['total_bytes']:>12,} "
+            f"{size['data_bytes']:>11,}  {report[v]['indexer']}"
+        )
+        out[v] = {
+            "title_found": a,
+            "title_relevant": n,
+            "macro": macro,
+            "whole": whole,
+            "top5": t / k,
+            "first_relevant": first,
+            "text_found": x,
+            "text_relevant": m,
+        }
     return out
 
 
-def summarise_words(versions: list[str], words: list[str], texts: dict[str, list[str]],
-                    report: dict[str, dict]) -> dict[str, dict]:
+def summarise_words(
+    versions: list[str], words: list[str], texts: dict[str, list[str]], report: dict[str, dict]
+) -> dict[str, dict]:
     """--words: text recall only (no title truth), and the words each version loses."""
     words = [w for w in words if texts[w]]
-    print(f"\nTitle words (--words): {len(words)} words found in page text, "
-          f"{sum(len(texts[w]) for w in words)} (word, page) pairs")
+    print(
+        f"\nTitle words (--words): {len(words)} words found in page text, "
+        f"{sum(len(texts[w]) for w in words)} (word, page) pairs"
+    )
     print(f"{'version':<8} {'text recall':>17} {'no result':>9} {'under half':>10}  worst words")
     out = {}
     for v in versions:
@@ -423,8 +547,10 @@ def summarise_words(versions: list[str], words: list[str], texts: dict[str, list
         zero = [w for w in words if got[w] == 0]
         half = [w for w in words if got[w] < len(texts[w]) / 2]
         worst = sorted(half, key=lambda w: got[w] / len(texts[w]))[:12]
-        print(f"{v:<8} {x:>5}/{m:<5} {x / m:6.1%} {len(zero):>9} {len(half):>10}  "
-              + " ".join(f"{w}({got[w]}/{len(texts[w])})" for w in worst))
+        print(
+            f"{v:<8} {x:>5}/{m:<5} {x / m:6.1%} {len(zero):>9} {len(half):>10}  "
+            + " ".join(f"{w}({got[w]}/{len(texts[w])})" for w in worst)
+        )
         out[v] = {"text_found": x, "text_relevant": m, "zero": zero, "under_half": half}
     return out
 
@@ -433,21 +559,28 @@ def _rank(url: str, results: list[str]) -> str:
     return f"rank {results.index(url) + 1}" if url in results else "not found"
 
 
-def search_as_the_page(browser, site: Path,  # type: ignore[no-untyped-def]
-                       names: dict[str, dict[str, list[str]]]) -> dict[str, object]:
+def search_as_the_page(
+    browser,
+    site: Path,  # type: ignore[no-untyped-def]
+    names: dict[str, dict[str, list[str]]],
+) -> dict[str, object]:
     """--all-names: every name searched through the search page's engine and ranking."""
-    engine = (PAGE_ENGINE if (site / PAGE_ENGINE.lstrip("/")).exists()
-              else "/pagefind/pagefind.js")
+    engine = PAGE_ENGINE if (site / PAGE_ENGINE.lstrip("/")).exists() else "/pagefind/pagefind.js"
     queries = sorted({q for g in names.values() for q in g})
-    return {"engine": engine,
-            "page_results": run_queries(browser, site, queries, PAGE_OPTIONS, engine)}
+    return {
+        "engine": engine,
+        "page_results": run_queries(browser, site, queries, PAGE_OPTIONS, engine),
+    }
 
 
-def summarise_names(versions: list[str], names: dict[str, dict[str, list[str]]],
-                    report: dict[str, dict]) -> dict[str, dict]:
+def summarise_names(
+    versions: list[str], names: dict[str, dict[str, list[str]]], report: dict[str, dict]
+) -> dict[str, dict]:
     """--all-names: own pages among the first five the search page shows, and anywhere."""
-    print(f"\nAll names (--all-names), searched as the search page does ({PAGE_ENGINE} if the "
-          f"site has it, ranking {PAGE_OPTIONS['ranking']}); target 100% in the first {TOP}")
+    print(
+        f"\nAll names (--all-names), searched as the search page does ({PAGE_ENGINE} if the "
+        f"site has it, ranking {PAGE_OPTIONS['ranking']}); target 100% in the first {TOP}"
+    )
     out: dict[str, dict] = {}
     for v in versions:
         res = report[v]["page_results"]
@@ -461,13 +594,18 @@ def summarise_names(versions: list[str], names: dict[str, dict[str, list[str]]],
             top = sum(u in res[q][:TOP] for q, u in pairs)
             anywhere = sum(u in res[q] for q, u in pairs)
             total = [total[0] + len(pairs), total[1] + top, total[2] + anywhere]
-            print(f"  {group:<32} {len(queries):>5} {len(pairs):>5} {top:>5} = "
-                  f"{top / len(pairs):6.1%} {anywhere:>5} = {anywhere / len(pairs):6.1%}")
-            misses += [f"    {q} → {u} ({_rank(u, res[q])})"
-                       for q, u in pairs if u not in res[q][:TOP]]
+            print(
+                f"  {group:<32} {len(queries):>5} {len(pairs):>5} {top:>5} = "
+                f"{top / len(pairs):6.1%} {anywhere:>5} = {anywhere / len(pairs):6.1%}"
+            )
+            misses += [
+                f"    {q} → {u} ({_rank(u, res[q])})" for q, u in pairs if u not in res[q][:TOP]
+            ]
         n, top, anywhere = total
-        print(f"  {'all names':<32} {'':>5} {n:>5} {top:>5} = {top / n:6.1%} {anywhere:>5} = "
-              f"{anywhere / n:6.1%}   index bytes {report[v]['size']['total_bytes']:,}")
+        print(
+            f"  {'all names':<32} {'':>5} {n:>5} {top:>5} = {top / n:6.1%} {anywhere:>5} = "
+            f"{anywhere / n:6.1%}   index bytes {report[v]['size']['total_bytes']:,}"
+        )
         if misses:
             print(f"  not among the first {TOP}:")
             print("\n".join(misses))
@@ -475,12 +613,19 @@ def summarise_names(versions: list[str], names: dict[str, dict[str, list[str]]],
     return out
 
 
-def print_per_query(versions: list[str], queries: list[str], truth: dict[str, list[str]],
-                    texts: dict[str, list[str]], segments: dict[str, list[str]],
-                    report: dict[str, dict]) -> None:
+def print_per_query(
+    versions: list[str],
+    queries: list[str],
+    truth: dict[str, list[str]],
+    texts: dict[str, list[str]],
+    segments: dict[str, list[str]],
+    report: dict[str, dict],
+) -> None:
     """Per query: found/relevant by title truth, in the first five, by text truth; result count."""
-    print("Per query — title: found/relevant (title truth); top5: of those, in the first five;"
-          " text: found/pages whose text contains it; n: results returned")
+    print(
+        "Per query — title: found/relevant (title truth); top5: of those, in the first five;"
+        " text: found/pages whose text contains it; n: results returned"
+    )
     head = f"{'query':<12} {'Intl.Segmenter':<18}"
     sub = f"{'':<12} {'':<18}"
     for v in versions:
@@ -510,15 +655,20 @@ def truth_is_current(queries: list[str]) -> bool:
     fresh = title_truth(REPO / "catalogue", queries)
     stale = {q: (TRUTH[q], fresh[q]) for q in queries if sorted(TRUTH[q]) != fresh[q]}
     for q, (listed, now) in stale.items():
-        print(f"TRUTH[{q!r}] is out of date: listed {listed}, catalogue gives {now}",
-              file=sys.stderr)
+        print(
+            f"TRUTH[{q!r}] is out of date: listed {listed}, catalogue gives {now}", file=sys.stderr
+        )
     return not stale
 
 
 def title_words(page, known: set[str]) -> list[str]:  # type: ignore[no-untyped-def]
     """--words: the Chinese words (2+ characters) the browser's segmenter finds in the titles."""
-    titles = [str(v) for d in _records(REPO / "catalogue").values()
-              for v in [*(d.get(k) for k in NAME_FIELDS), *(d.get("aliases") or [])] if v]
+    titles = [
+        str(v)
+        for d in _records(REPO / "catalogue").values()
+        for v in [*(d.get(k) for k in NAME_FIELDS), *(d.get("aliases") or [])]
+        if v
+    ]
     found = {w for t in titles for w in page.evaluate(SEGMENT_JS, t)}
     return sorted(w for w in found - known if len(w) >= 2 and re.search(r"[\u4e00-\u9fff]", w))
 
@@ -530,18 +680,31 @@ def main() -> int:
     ap.add_argument("--install", action="store_true", help="create/fix missing venvs with pip")
     ap.add_argument("--site", type=Path, help="an already built site (its pagefind/ is ignored)")
     ap.add_argument("--indexer", choices=("api", "cli"), default="api")
-    ap.add_argument("--names", action="store_true",
-                    help="also query every certificate short name and notice number")
-    ap.add_argument("--words", action="store_true",
-                    help="also query every Chinese word (2+ characters) that the browser's "
-                         "segmenter finds in the titles, scored against text truth only")
-    ap.add_argument("--options", type=json.loads, default=None,
-                    help="JSON passed to pagefind.options() before searching, e.g. "
-                         "'{\"ranking\": {\"pageLength\": 0.3}}'")
-    ap.add_argument("--all-names", action="store_true",
-                    help="also search every certificate short and full name, organization name "
-                         "and alias and notice 文号 as the search page does, and report whether "
-                         "each finds its own page among the first five")
+    ap.add_argument(
+        "--names",
+        action="store_true",
+        help="also query every certificate short name and notice number",
+    )
+    ap.add_argument(
+        "--words",
+        action="store_true",
+        help="also query every Chinese word (2+ characters) that the browser's "
+        "segmenter finds in the titles, scored against text truth only",
+    )
+    ap.add_argument(
+        "--options",
+        type=json.loads,
+        default=None,
+        help="JSON passed to pagefind.options() before searching, e.g. "
+        '\'{"ranking": {"pageLength": 0.3}}\'',
+    )
+    ap.add_argument(
+        "--all-names",
+        action="store_true",
+        help="also search every certificate short and full name, organization name "
+        "and alias and notice 文号 as the search page does, and report whether "
+        "each finds its own page among the first five",
+    )
     ap.add_argument("--json", type=Path, help="write all figures here")
     args = ap.parse_args()
     versions = args.versions
@@ -582,8 +745,7 @@ def main() -> int:
                 shutil.copytree(base, site, ignore=shutil.ignore_patterns("pagefind"))
                 note = index_with(venv, site, args.indexer)
                 results = run_queries(browser, site, queries, args.options)
-                report[version] = {"indexer": note, "size": index_size(site),
-                                   "results": results}
+                report[version] = {"indexer": note, "size": index_size(site), "results": results}
                 if names:
                     report[version].update(search_as_the_page(browser, site, names))
                 shutil.rmtree(site, ignore_errors=True)
@@ -593,13 +755,19 @@ def main() -> int:
 
     print_per_query(versions, [q for q in queries if q in truth], truth, texts, segments, report)
 
-    summary = {"base": summarise("Listed queries (TRUTH)", versions, base_queries, truth, texts,
-                                 report)}
+    summary = {
+        "base": summarise("Listed queries (TRUTH)", versions, base_queries, truth, texts, report)
+    }
     if name_set:
-        summary["names"] = summarise("Certificate short names and notice numbers (--names)",
-                                     versions, name_set, truth, texts, report)
-        summary["all"] = summarise("All title queries", versions, list(truth), truth, texts,
-                                   report)
+        summary["names"] = summarise(
+            "Certificate short names and notice numbers (--names)",
+            versions,
+            name_set,
+            truth,
+            texts,
+            report,
+        )
+        summary["all"] = summarise("All title queries", versions, list(truth), truth, texts, report)
 
     if word_set:
         summary["words"] = summarise_words(versions, word_set, texts, report)
@@ -607,10 +775,21 @@ def main() -> int:
         summary["all_names"] = summarise_names(versions, names, report)
 
     if args.json:
-        args.json.write_text(json.dumps({"queries": queries, "title_truth": truth,
-                                         "text_truth": texts, "segments": segments,
-                                         "summary": summary, "versions": report},
-                                        ensure_ascii=False, indent=1), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {
+                    "queries": queries,
+                    "title_truth": truth,
+                    "text_truth": texts,
+                    "segments": segments,
+                    "summary": summary,
+                    "versions": report,
+                },
+                ensure_ascii=False,
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
     return 0
 
 

@@ -17,6 +17,7 @@
 
 Prints one line per figure and the machine's load average before and after.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,12 +52,32 @@ def _loadavg() -> str:
 
 class Server:
     def __init__(self, root: Path) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1",
-               "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+        env = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+        }
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "generator", "serve", "--root", str(root), "--port", "0",
-             "--today", TODAY, "--interval", "0.3"],
-            cwd=root, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "serve",
+                "--root",
+                str(root),
+                "--port",
+                "0",
+                "--today",
+                TODAY,
+                "--interval",
+                "0.3",
+            ],
+            cwd=root,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
         self.lines: queue.Queue[str] = queue.Queue()
         for stream in (self.proc.stdout, self.proc.stderr):
             threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
@@ -100,8 +121,9 @@ def _until(check, timeout: float = 600) -> float:  # type: ignore[no-untyped-def
 
 def _notice(root: Path) -> tuple[Path, str]:
     """A notice file and its page's URL."""
-    path = sorted((root / "catalogue" / "notices").glob("*.yaml"))[len(
-        list((root / "catalogue" / "notices").glob("*.yaml"))) // 2]
+    path = sorted((root / "catalogue" / "notices").glob("*.yaml"))[
+        len(list((root / "catalogue" / "notices").glob("*.yaml"))) // 2
+    ]
     return path, f"/notices/{path.stem}/"
 
 
@@ -120,8 +142,10 @@ def edits(server: Server, root: Path, n: int) -> list[float]:
         _set_title(path, title)
         _until(lambda t=title: t in server.get(url))
         times.append(time.perf_counter() - start)
-        print(f"edit {i + 1}: notice title saved → page served with it in {times[-1]:.2f} s",
-              flush=True)
+        print(
+            f"edit {i + 1}: notice title saved → page served with it in {times[-1]:.2f} s",
+            flush=True,
+        )
         line = server.wait_for(r"^updated .*|^rebuilt .*", 600).group(0)
         print(f"  xcert serve: {line}", flush=True)
         # Not timed: the background pass (every page checked, search index) before the next
@@ -149,8 +173,11 @@ def broken_edit(server: Server, root: Path) -> tuple[float, float]:
     server.wait_for(re.escape(shown), 60)  # the terminal names the same file and line
     if server.get(url) != before:
         raise SystemExit("the last good page is not served after a broken edit")
-    print(f"broken edit → error ({shown}…) on the page and in the terminal in {seconds:.2f} s; "
-          f"the last good page still served", flush=True)
+    print(
+        f"broken edit → error ({shown}…) on the page and in the terminal in {seconds:.2f} s; "
+        f"the last good page still served",
+        flush=True,
+    )
     start = time.perf_counter()
     path.write_text(good, encoding="utf-8")
     _until(lambda: json.loads(server.get("/__xcert/state.json"))["error"] is None)
@@ -168,11 +195,17 @@ def zensical(bin_path: str, tree: Path, work: Path) -> dict[str, float]:
     page = sorted((copy / "docs" / "notices").glob("*.md"))[1]
     for label in ("cold", "unchanged", "one page edited"):
         if label == "one page edited":
-            page.write_text(page.read_text(encoding="utf-8") + "\n基准测试追加的一段。\n",
-                            encoding="utf-8")
+            page.write_text(
+                page.read_text(encoding="utf-8") + "\n基准测试追加的一段。\n", encoding="utf-8"
+            )
         start = time.perf_counter()
-        p = subprocess.run([bin_path, "build", "-f", str(copy / "mkdocs.yml")], cwd=copy,
-                           capture_output=True, text=True, check=False)
+        p = subprocess.run(
+            [bin_path, "build", "-f", str(copy / "mkdocs.yml")],
+            cwd=copy,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         out[label] = time.perf_counter() - start
         if p.returncode != 0:
             raise SystemExit(f"zensical build failed:\n{p.stdout[-2000:]}{p.stderr[-3000:]}")
@@ -187,8 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--notices", type=int, default=500)
     p.add_argument("--standards", type=int, default=20)
     p.add_argument("--edits", type=int, default=5)
-    p.add_argument("--root", type=Path, help="an existing ROOT (its catalogue is edited, then "
-                                             "restored)")
+    p.add_argument(
+        "--root", type=Path, help="an existing ROOT (its catalogue is edited, then restored)"
+    )
     p.add_argument("--zensical", help="the zensical command to compare with")
     p.add_argument("--tiny", action="store_true", help="a few pages, two edits: checks the script")
     a = p.parse_args(argv)
@@ -204,14 +238,21 @@ def main(argv: list[str] | None = None) -> int:
             import synthetic_catalogue as syn
 
             root = work / "root"
-            gen = syn.generate(certificates=a.certificates, organizations=a.organizations,
-                               notices=a.notices, standards=a.standards, seed=1)
+            gen = syn.generate(
+                certificates=a.certificates,
+                organizations=a.organizations,
+                notices=a.notices,
+                standards=a.standards,
+                seed=1,
+            )
             syn.write_root(root, gen)
         count = len(list((root / "catalogue" / "certificates").glob("*.yaml")))
         start = time.perf_counter()
         server = Server(root)
-        print(f"{count} certificates: first build and serving in "
-              f"{time.perf_counter() - start:.1f} s", flush=True)
+        print(
+            f"{count} certificates: first build and serving in {time.perf_counter() - start:.1f} s",
+            flush=True,
+        )
         try:
             times = edits(server, root, a.edits)
             broken, _ = broken_edit(server, root)
@@ -219,9 +260,12 @@ def main(argv: list[str] | None = None) -> int:
             server.stop()
         best, median = min(times), statistics.median(times)
         verdict = "met" if median <= TARGET_S else "MISSED"
-        print(f"edit → served: best {best:.2f} s, median {median:.2f} s over {len(times)} edits "
-              f"(target ≤ {TARGET_S:g} s: {verdict}); broken edit → error shown {broken:.2f} s "
-              f"({'met' if broken <= TARGET_S else 'MISSED'})", flush=True)
+        print(
+            f"edit → served: best {best:.2f} s, median {median:.2f} s over {len(times)} edits "
+            f"(target ≤ {TARGET_S:g} s: {verdict}); broken edit → error shown {broken:.2f} s "
+            f"({'met' if broken <= TARGET_S else 'MISSED'})",
+            flush=True,
+        )
         if a.zensical:
             zensical(a.zensical, root / ".site.serve", work)
     finally:

@@ -1,4 +1,5 @@
 """Allows `python -m generator`."""
+
 import sys
 
 from generator.cli import main

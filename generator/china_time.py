@@ -1,5 +1,6 @@
 """China's clock: catalogue dates (notices, notice periods, issue dates) follow the calendar in
 China, so every "today" the system decides with is taken here."""
+
 from __future__ import annotations
 
 import datetime as dt

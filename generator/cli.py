@@ -1,4 +1,5 @@
 """The `xcert` command line: parses arguments, calls one command, reports errors in one place."""
+
 from __future__ import annotations
 
 import argparse
@@ -12,7 +13,17 @@ from generator.errors import CatalogueErrors, UsageError, XcertError
 # One module per command under generator/commands/; each defines `add_parser(subparsers)`
 # and `run(args) -> int`.
 COMMANDS = (
-    "check", "build", "serve", "keys", "issue", "revoke", "seal", "verify", "demo", "new", "diff",
+    "check",
+    "build",
+    "serve",
+    "keys",
+    "issue",
+    "revoke",
+    "seal",
+    "verify",
+    "demo",
+    "new",
+    "diff",
     "migrate",
 )
 

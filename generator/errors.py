@@ -1,5 +1,6 @@
 """The project's error types: one base, subclasses that carry what the user needs to fix the
 input."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

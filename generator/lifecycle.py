@@ -3,6 +3,7 @@
 The status is never typed into an entity's own file: it follows from the notices, so a single
 confirmation notice updates every certificate and organization it lists.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,8 +35,12 @@ class StandingResult:
     @property
     def css(self) -> str:
         return {
-            Standing.UNANNOUNCED: "none", Standing.UPCOMING: "upcoming", Standing.ANNOUNCED: "open",
-            Standing.AWAITING: "closed", Standing.CONFIRMED: "confirmed", Standing.WITHDRAWN: "withdrawn",
+            Standing.UNANNOUNCED: "none",
+            Standing.UPCOMING: "upcoming",
+            Standing.ANNOUNCED: "open",
+            Standing.AWAITING: "closed",
+            Standing.CONFIRMED: "confirmed",
+            Standing.WITHDRAWN: "withdrawn",
         }[self.standing]
 
 
@@ -55,7 +60,10 @@ def standing(cat: Catalogue, kind: str, entity_id: str, today: dt.date) -> Stand
     if announcements:
         latest = announcements[0]
         status = latest.status(today)
-        mapping = {PeriodStatus.UPCOMING: Standing.UPCOMING, PeriodStatus.OPEN: Standing.ANNOUNCED,
-                   PeriodStatus.CLOSED: Standing.AWAITING}
+        mapping = {
+            PeriodStatus.UPCOMING: Standing.UPCOMING,
+            PeriodStatus.OPEN: Standing.ANNOUNCED,
+            PeriodStatus.CLOSED: Standing.AWAITING,
+        }
         return StandingResult(mapping[status], latest)  # type: ignore[index]
     return StandingResult(Standing.UNANNOUNCED)

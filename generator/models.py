@@ -1,4 +1,5 @@
 """Typed models of the catalogue: what every later stage works with, checked on construction."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -571,8 +572,10 @@ class IssuedRecords:
     as_of: dt.date | None = None  # the build's date
 
     def of(self, certificate: str) -> list[IssuedCount]:
-        return sorted((c for c in self.counts if c.certificate == certificate),
-                      key=lambda c: (c.year, LEVEL_ORDER.get(Level(c.level), 9)))
+        return sorted(
+            (c for c in self.counts if c.certificate == certificate),
+            key=lambda c: (c.year, LEVEL_ORDER.get(Level(c.level), 9)),
+        )
 
     def total(self, certificate: str) -> int:
         return sum(c.issued for c in self.counts if c.certificate == certificate)

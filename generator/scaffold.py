@@ -3,6 +3,7 @@
 The file written is checked before it is written (schema, ids, references), so what `xcert new`
 produces always passes `xcert check`; the comments tell the clerk what to fill in next.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -67,8 +68,9 @@ def _period_end(values: dict[str, Any], cat: Catalogue) -> str | None:
     if not start:
         return None
     try:
-        return workdays.last_of_working_days(_date(str(start), "--start"),
-                                             cat.policy.announcement_min_working_days).isoformat()
+        return workdays.last_of_working_days(
+            _date(str(start), "--start"), cat.policy.announcement_min_working_days
+        ).isoformat()
     except workdays.CalendarRangeError as e:
         raise UsageError(f"{e}; give --end yourself") from e
 
@@ -76,29 +78,74 @@ def _period_end(values: dict[str, Any], cat: Catalogue) -> str | None:
 ASKS: dict[str, tuple[Ask, ...]] = {
     "notice": (
         Ask("title", "标题", "the notice's title"),
-        Ask("kind", "类型", "the notice's kind (default 公示)", choices=tuple(k.value for k in NoticeKind),
-            default=lambda v, c: NoticeKind.ANNOUNCEMENT.value),
-        Ask("doc_number", "文号（没有就留空）", "document number, e.g. 职教所〔2026〕5号", required=False),
-        Ask("issuer", "发布单位", f"issuer (default {DEFAULT_ISSUER})", default=lambda v, c: DEFAULT_ISSUER),
-        Ask("date", "发布日期 YYYY-MM-DD", "date of the document (default today in China)", is_date=True,
-            default=_today),
-        Ask("start", "公示开始日期 YYYY-MM-DD", "first day of the 公示 period (default: the date)",
-            required=False, is_date=True,
-            default=lambda v, c: v.get("date") if v.get("kind") == "公示" else None),
-        Ask("end", "公示截止日期 YYYY-MM-DD", "last day of the 公示 period (default: the minimum of working days)",
-            required=False, is_date=True,
-            default=lambda v, c: _period_end(v, c) if v.get("kind") == "公示" else None),
+        Ask(
+            "kind",
+            "类型",
+            "the notice's kind (default 公示)",
+            choices=tuple(k.value for k in NoticeKind),
+            default=lambda v, c: NoticeKind.ANNOUNCEMENT.value,
+        ),
+        Ask(
+            "doc_number",
+            "文号（没有就留空）",
+            "document number, e.g. 职教所〔2026〕5号",
+            required=False,
+        ),
+        Ask(
+            "issuer",
+            "发布单位",
+            f"issuer (default {DEFAULT_ISSUER})",
+            default=lambda v, c: DEFAULT_ISSUER,
+        ),
+        Ask(
+            "date",
+            "发布日期 YYYY-MM-DD",
+            "date of the document (default today in China)",
+            is_date=True,
+            default=_today,
+        ),
+        Ask(
+            "start",
+            "公示开始日期 YYYY-MM-DD",
+            "first day of the 公示 period (default: the date)",
+            required=False,
+            is_date=True,
+            default=lambda v, c: v.get("date") if v.get("kind") == "公示" else None,
+        ),
+        Ask(
+            "end",
+            "公示截止日期 YYYY-MM-DD",
+            "last day of the 公示 period (default: the minimum of working days)",
+            required=False,
+            is_date=True,
+            default=lambda v, c: _period_end(v, c) if v.get("kind") == "公示" else None,
+        ),
         Ask("summary", "摘要（一两句话）", "a sentence or two on what the notice says"),
-        Ask("organizations", "涉及的培训评价组织 id（逗号分隔）", "organization id it concerns (repeatable)",
-            required=False, many=True),
-        Ask("certificates", "涉及的证书 id（逗号分隔）", "certificate id it concerns (repeatable)",
-            required=False, many=True),
+        Ask(
+            "organizations",
+            "涉及的培训评价组织 id（逗号分隔）",
+            "organization id it concerns (repeatable)",
+            required=False,
+            many=True,
+        ),
+        Ask(
+            "certificates",
+            "涉及的证书 id（逗号分隔）",
+            "certificate id it concerns (repeatable)",
+            required=False,
+            many=True,
+        ),
         Ask("contact_name", "异议联系人", "contact for objections", required=False),
         Ask("contact_phone", "联系电话", "contact phone", required=False),
         Ask("contact_email", "电子邮箱", "contact email", required=False),
         Ask("contact_address", "通信地址", "address for written objections", required=False),
         Ask("contact_postcode", "邮编", "postcode of that address", required=False),
-        Ask("id", "id（留空自动生成）", "the slug (default: from the document number and kind)", required=False),
+        Ask(
+            "id",
+            "id（留空自动生成）",
+            "the slug (default: from the document number and kind)",
+            required=False,
+        ),
     ),
     "organization": (
         Ask("id", "id（小写字母、数字、连字符）", "the slug, e.g. example-education"),
@@ -111,8 +158,14 @@ ASKS: dict[str, tuple[Ask, ...]] = {
         Ask("short_name", "技能名称", "the skill, e.g. Web 前端开发"),
         Ask("organization", "培训评价组织 id", "id of the issuing organization"),
         Ask("batch", "批次（数字）", "pilot batch number"),
-        Ask("levels", "等级（逗号分隔）", "levels (repeatable; default 初级, 中级, 高级)", many=True,
-            choices=tuple(lv.value for lv in Level), default=lambda v, c: [lv.value for lv in Level]),
+        Ask(
+            "levels",
+            "等级（逗号分隔）",
+            "levels (repeatable; default 初级, 中级, 高级)",
+            many=True,
+            choices=tuple(lv.value for lv in Level),
+            default=lambda v, c: [lv.value for lv in Level],
+        ),
         Ask("field", "领域 id", "field id from catalogue/fields.yaml"),
     ),
     "standard": (
@@ -148,8 +201,9 @@ def _list(key: str, values: list[str], indent: str = "") -> list[str]:
     return [f"{indent}{key}:"] + [f"{indent}- {_q(v)}" for v in values]
 
 
-def collect(kind: str, given: dict[str, Any], cat: Catalogue,
-            ask: Callable[[Ask, object], object] | None) -> dict[str, Any]:
+def collect(
+    kind: str, given: dict[str, Any], cat: Catalogue, ask: Callable[[Ask, object], object] | None
+) -> dict[str, Any]:
     """The values of every essential field: given, else asked for (`ask`), else defaulted."""
     values: dict[str, Any] = {}
     missing: list[str] = []
@@ -171,13 +225,19 @@ def collect(kind: str, given: dict[str, Any], cat: Catalogue,
             _date(str(value), a.option)
         values[a.key] = value
     if missing:
-        raise UsageError(f"xcert new {kind} needs {', '.join(missing)} (or run it in a terminal to be asked)")
+        raise UsageError(
+            f"xcert new {kind} needs {', '.join(missing)} (or run it in a terminal to be asked)"
+        )
     return values
 
 
 # Field → the Catalogue table its ids must be in.
-_REFERENCES = (("organization", "organizations"), ("organizations", "organizations"),
-               ("certificates", "certificates"), ("field", "fields"))
+_REFERENCES = (
+    ("organization", "organizations"),
+    ("organizations", "organizations"),
+    ("certificates", "certificates"),
+    ("field", "fields"),
+)
 
 
 def _references(v: dict[str, Any], cat: Catalogue) -> None:
@@ -185,8 +245,10 @@ def _references(v: dict[str, Any], cat: Catalogue) -> None:
         refs = v.get(key) or []
         for ref in [refs] if isinstance(refs, str) else refs:
             if ref not in getattr(cat, table):
-                raise UsageError(f"--{table[:-1]}: unknown {table[:-1]} {ref!r}; see catalogue/{table}"
-                                 f"{'.yaml' if table == 'fields' else '/'}")
+                raise UsageError(
+                    f"--{table[:-1]}: unknown {table[:-1]} {ref!r}; see catalogue/{table}"
+                    f"{'.yaml' if table == 'fields' else '/'}"
+                )
 
 
 def notice_slug(v: dict[str, Any], taken: set[str]) -> str:
@@ -208,22 +270,40 @@ def _notice_text(v: dict[str, Any]) -> list[str]:
         out.append(f"doc_number: {_q(v['doc_number'])}")
     out += [f"issuer: {_q(v['issuer'])}", f"date: {_q(v['date'])}", f"kind: {_q(v['kind'])}"]
     if v.get("start") or v.get("end"):
-        out += ["# 公示期：首尾两天都算在内；"
-                "不少于 catalogue/policy.yaml 规定的工作日数（默认 5 个）。",
-                "period:", f"  start: {_q(v.get('start'))}", f"  end: {_q(v.get('end'))}"]
-    contact = {k: v[f"contact_{k}"] for k in ("name", "phone", "email", "address", "postcode")
-               if v.get(f"contact_{k}")}
+        out += [
+            "# 公示期：首尾两天都算在内；"
+            "不少于 catalogue/policy.yaml 规定的工作日数（默认 5 个）。",
+            "period:",
+            f"  start: {_q(v.get('start'))}",
+            f"  end: {_q(v.get('end'))}",
+        ]
+    contact = {
+        k: v[f"contact_{k}"]
+        for k in ("name", "phone", "email", "address", "postcode")
+        if v.get(f"contact_{k}")
+    }
     if contact:
         if "name" not in contact:
             raise UsageError("--contact-name is needed with the other contact options")
         out += ["# 联系方式：公示期内在页面上醒目显示，供书面提出异议。", "contacts:"]
-        out += [f"{'- ' if i == 0 else '  '}{k}: {_q(x)}" for i, (k, x) in enumerate(contact.items())]
+        out += [
+            f"{'- ' if i == 0 else '  '}{k}: {_q(x)}" for i, (k, x) in enumerate(contact.items())
+        ]
     else:
-        out += ["# 联系方式（公示期内在页面上醒目显示，供书面提出异议）：",
-                "# contacts:", "# - name: 联系人", "#   phone: 010-00000000", "#   email: name@example.cn",
-                "#   address: 通信地址"]
-    out += [f"summary: {_q(v['summary'])}",
-            "# 要点：每条一句，取自原文。", "# key_points:", "# - 第一条要点"]
+        out += [
+            "# 联系方式（公示期内在页面上醒目显示，供书面提出异议）：",
+            "# contacts:",
+            "# - name: 联系人",
+            "#   phone: 010-00000000",
+            "#   email: name@example.cn",
+            "#   address: 通信地址",
+        ]
+    out += [
+        f"summary: {_q(v['summary'])}",
+        "# 要点：每条一句，取自原文。",
+        "# key_points:",
+        "# - 第一条要点",
+    ]
     concerns = [k for k in ("organizations", "certificates") if v.get(k)]
     if concerns:
         out.append("# 涉及的组织与证书：公示、确认、退出通知据此决定它们在目录中的状态。")
@@ -231,12 +311,22 @@ def _notice_text(v: dict[str, Any]) -> list[str]:
         for k in concerns:
             out += _list(k, list(v[k]), indent="  ")
     else:
-        out += ["# 涉及的组织与证书（公示、确认、退出通知据此决定它们在目录中的状态）：",
-                "# concerns:", "#   organizations: [组织 id]", "#   certificates: [证书 id]"]
-    out += ["# 相关文件：引用或承接的其他公告 id。", "# related: [公告 id]",
-            "# 来源：读者看到“来源：《标题》（文号）位置”；文件名、行号和 note 只留在这里。",
-            "# source:", "#   document: 文件名.pdf", "#   title: 原文件标题",
-            "#   part: 附件 1 第 N 项", "#   note: 编辑说明（不显示）"]
+        out += [
+            "# 涉及的组织与证书（公示、确认、退出通知据此决定它们在目录中的状态）：",
+            "# concerns:",
+            "#   organizations: [组织 id]",
+            "#   certificates: [证书 id]",
+        ]
+    out += [
+        "# 相关文件：引用或承接的其他公告 id。",
+        "# related: [公告 id]",
+        "# 来源：读者看到“来源：《标题》（文号）位置”；文件名、行号和 note 只留在这里。",
+        "# source:",
+        "#   document: 文件名.pdf",
+        "#   title: 原文件标题",
+        "#   part: 附件 1 第 N 项",
+        "#   note: 编辑说明（不显示）",
+    ]
     return out
 
 
@@ -244,33 +334,62 @@ def _organization_text(v: dict[str, Any]) -> list[str]:
     out = [f"id: {_q(v['id'])}", f"name: {_q(v['name'])}", "# 其他名称：", "# aliases: [简称]"]
     if v.get("website"):
         out.append(f"website: {_q(v['website'])}")
-    return out + ["# 联系方式：", "# contacts:", "# - name: 联系人", "#   phone: 010-00000000",
-                  "# 简介（可用 Markdown）：", "# summary: …"]
+    return out + [
+        "# 联系方式：",
+        "# contacts:",
+        "# - name: 联系人",
+        "#   phone: 010-00000000",
+        "# 简介（可用 Markdown）：",
+        "# summary: …",
+    ]
 
 
 def _certificate_text(v: dict[str, Any]) -> list[str]:
-    return [f"id: {_q(v['id'])}", f"name: {_q(v['name'])}", f"short_name: {_q(v['short_name'])}",
-            f"organization: {_q(v['organization'])}", f"batch: {int(str(v['batch']))}",
-            *_list("levels", list(v["levels"])), f"field: {_q(v['field'])}",
-            "# 职业技能等级标准的 id（有标准文件时）：", "# standard: 标准 id",
-            "# 考核方式：各部分分值占比相加为 100；form 取自 catalogue/exam_forms.yaml。",
-            "# exam:", "#   parts:", "#   - name: 理论考试", "#     form: computer", "#     share: 100",
-            "# 简介（可用 Markdown）：", "# summary: …"]
+    return [
+        f"id: {_q(v['id'])}",
+        f"name: {_q(v['name'])}",
+        f"short_name: {_q(v['short_name'])}",
+        f"organization: {_q(v['organization'])}",
+        f"batch: {int(str(v['batch']))}",
+        *_list("levels", list(v["levels"])),
+        f"field: {_q(v['field'])}",
+        "# 职业技能等级标准的 id（有标准文件时）：",
+        "# standard: 标准 id",
+        "# 考核方式：各部分分值占比相加为 100；form 取自 catalogue/exam_forms.yaml。",
+        "# exam:",
+        "#   parts:",
+        "#   - name: 理论考试",
+        "#     form: computer",
+        "#     share: 100",
+        "# 简介（可用 Markdown）：",
+        "# summary: …",
+    ]
 
 
 def _standard_text(v: dict[str, Any]) -> list[str]:
     out = [f"id: {_q(v['id'])}", f"name: {_q(v['name'])}", f"organization: {_q(v['organization'])}"]
     out += [f"{k}: {_q(v[k])}" for k in ("code", "version") if v.get(k)]
-    return out + ["# 职业技能定义：", "# definition: …", "# 各等级的工作领域、工作任务与职业技能，格式见 docs/catalogue.md：",
-                  "# levels:", "# - level: 初级", "#   work_areas: []"]
+    return out + [
+        "# 职业技能定义：",
+        "# definition: …",
+        "# 各等级的工作领域、工作任务与职业技能，格式见 docs/catalogue.md：",
+        "# levels:",
+        "# - level: 初级",
+        "#   work_areas: []",
+    ]
 
 
-_TEXT = {"notice": _notice_text, "organization": _organization_text, "certificate": _certificate_text,
-         "standard": _standard_text}
+_TEXT = {
+    "notice": _notice_text,
+    "organization": _organization_text,
+    "certificate": _certificate_text,
+    "standard": _standard_text,
+}
 
 
-def new_file(kind: str, root: Path, given: dict[str, Any],
-             ask: Callable[[Ask, object], object] | None = None) -> NewFile:
+def new_file(
+    kind: str, root: Path, given: dict[str, Any], ask: Callable[[Ask, object], object] | None = None
+) -> NewFile:
     """The checked file for a new entity under `root` (the catalogue folder); nothing is written."""
     if kind not in ASKS:
         raise UsageError(f"cannot create a {kind!r}; choose one of {', '.join(ASKS)}")
@@ -285,13 +404,22 @@ def new_file(kind: str, root: Path, given: dict[str, Any],
     _references(v, cat)
     slug = str(v["id"])
     if not is_slug(slug) or len(slug) > 80:
-        raise UsageError(f"--id {slug!r} is not a valid id: use lower-case ASCII letters, "
-                         "digits and single hyphens")
+        raise UsageError(
+            f"--id {slug!r} is not a valid id: use lower-case ASCII letters, "
+            "digits and single hyphens"
+        )
     path = root / FOLDERS[kind] / f"{slug}.yaml"
     if path.exists():
-        raise UsageError(f"{path} already exists; xcert new never overwrites a file: choose another --id")
+        raise UsageError(
+            f"{path} already exists; xcert new never overwrites a file: choose another --id"
+        )
     first = str(v.get("title") or v.get("name"))
-    text = "\n".join([schema_line(kind, depth=1), f"# {kind}: {' '.join(first.split())}", *_TEXT[kind](v)]) + "\n"
+    text = (
+        "\n".join(
+            [schema_line(kind, depth=1), f"# {kind}: {' '.join(first.split())}", *_TEXT[kind](v)]
+        )
+        + "\n"
+    )
     _check(kind, text, path)
     return NewFile(kind, path, text)
 

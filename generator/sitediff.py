@@ -11,6 +11,7 @@ that git ignores (the DEMO ones of `xcert demo`, publishing's caches), and a rev
 committed ones, so building each side with its own records reported the DEMO files as added by
 every change. Records are verified by `xcert build`; the report says when the change touches them.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -61,8 +62,13 @@ class SiteDiff:
 
     @property
     def empty(self) -> bool:
-        return not any(self.pages.values()) and not any(self.files.values()) and not self.notices \
-            and not self.standings and not self.records
+        return (
+            not any(self.pages.values())
+            and not any(self.files.values())
+            and not self.notices
+            and not self.standings
+            and not self.records
+        )
 
 
 def _git(root: Path, *args: str) -> bytes:
@@ -79,7 +85,9 @@ def _git(root: Path, *args: str) -> bytes:
 def export_revision(root: Path, revision: str, dest: Path) -> None:
     """The build inputs as they are at `revision`, written under `dest`; the repository is not
     touched."""
-    commit = _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
+    commit = (
+        _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
+    )
     names = set(_git(root, "ls-tree", "--name-only", commit).decode("utf-8").splitlines())
     paths = [p for p in BUILD_INPUTS if p in names]
     if "catalogue" not in paths:
@@ -108,15 +116,22 @@ def _title(data: bytes) -> str:
     return html.unescape(m.group(1)).rsplit(" - ", 1)[0].strip() if m else ""
 
 
-def compare_sites(before: Path, after: Path) -> tuple[dict[str, list[Change]], dict[str, list[str]]]:
+def compare_sites(
+    before: Path, after: Path
+) -> tuple[dict[str, list[Change]], dict[str, list[str]]]:
     a, b = _files(before), _files(after)
-    groups = {"added": sorted(b.keys() - a.keys()), "removed": sorted(a.keys() - b.keys()),
-              "changed": sorted(k for k in a.keys() & b.keys() if a[k] != b[k])}
+    groups = {
+        "added": sorted(b.keys() - a.keys()),
+        "removed": sorted(a.keys() - b.keys()),
+        "changed": sorted(k for k in a.keys() & b.keys() if a[k] != b[k]),
+    }
     pages: dict[str, list[Change]] = {}
     files: dict[str, list[str]] = {}
     for group, names in groups.items():
-        pages[group] = sorted((Change(_title(b.get(n) or a[n]), _url(n)) for n in names if n.endswith(".html")),
-                              key=lambda c: c.where)
+        pages[group] = sorted(
+            (Change(_title(b.get(n) or a[n]), _url(n)) for n in names if n.endswith(".html")),
+            key=lambda c: c.where,
+        )
         files[group] = ["/" + n for n in names if not n.endswith(".html")]
     return pages, files
 
@@ -129,7 +144,9 @@ def _notice_status(cat: Catalogue, notice_id: str, today: dt.date) -> str:
     return status.value if status else NO_PERIOD
 
 
-def compare_statuses(before: Catalogue, after: Catalogue, today: dt.date) -> tuple[list[Change], list[Change]]:
+def compare_statuses(
+    before: Catalogue, after: Catalogue, today: dt.date
+) -> tuple[list[Change], list[Change]]:
     notices = []
     for nid in sorted(before.notices.keys() | after.notices.keys()):
         was, now = _notice_status(before, nid, today), _notice_status(after, nid, today)
@@ -140,10 +157,20 @@ def compare_statuses(before: Catalogue, after: Catalogue, today: dt.date) -> tup
     for kind in ("certificates", "organizations"):
         old, new = getattr(before, kind), getattr(after, kind)
         for eid in sorted(old.keys() | new.keys()):
-            was = lifecycle.standing(before, kind, eid, today).standing.value if eid in old else MISSING
-            now = lifecycle.standing(after, kind, eid, today).standing.value if eid in new else MISSING
+            was = (
+                lifecycle.standing(before, kind, eid, today).standing.value
+                if eid in old
+                else MISSING
+            )
+            now = (
+                lifecycle.standing(after, kind, eid, today).standing.value
+                if eid in new
+                else MISSING
+            )
             if was != now:
-                standings.append(Change((new.get(eid) or old[eid]).name, f"/{kind}/{eid}/", was, now))
+                standings.append(
+                    Change((new.get(eid) or old[eid]).name, f"/{kind}/{eid}/", was, now)
+                )
     return notices, standings
 
 
@@ -153,8 +180,11 @@ def _build(root: Path, out: Path, today: dt.date, label: str, cache: HtmlCache) 
     except CatalogueErrors as e:
         raise BuildError(f"the catalogue at {label} is not valid:\n{e.render()}") from e
     try:
-        build_site(BuildOptions(root=root, out=out, today=today, records=False, search=False),
-                   catalogue=cat, html_cache=cache)
+        build_site(
+            BuildOptions(root=root, out=out, today=today, records=False, search=False),
+            catalogue=cat,
+            html_cache=cache,
+        )
     except BuildError as e:
         raise BuildError(f"building {label} failed: {e}") from e
     return cat
@@ -180,8 +210,15 @@ def diff_site(root: Path, base: str, *, today: dt.date) -> SiteDiff:
         after = _build(root, work / "head-site", today, "the working tree", cache)
         pages, files = compare_sites(work / "base-site", work / "head-site")
     notices, standings = compare_statuses(before, after, today)
-    return SiteDiff(base=base, today=today, pages=pages, files=files, notices=notices,
-                    standings=standings, records=records)
+    return SiteDiff(
+        base=base,
+        today=today,
+        pages=pages,
+        files=files,
+        notices=notices,
+        standings=standings,
+        records=records,
+    )
 
 
 def _limited(lines: list[str]) -> list[str]:
@@ -214,13 +251,19 @@ def to_markdown(d: SiteDiff) -> str:
             out += _limited([f"- {label} `{f}`" for f in d.files[g]])
         out += ["", "</details>", ""]
     if d.records:
-        out += ["### 证书记录与密钥", "",
-                f"本次修改涉及 `keys/` 与 `certificates/` 中的 {len(d.records)} 个文件。"
-                "上面的比较不含已发证书的记录与计数；这些文件由 `xcert build` 逐一核验。", ""]
+        out += [
+            "### 证书记录与密钥",
+            "",
+            f"本次修改涉及 `keys/` 与 `certificates/` 中的 {len(d.records)} 个文件。"
+            "上面的比较不含已发证书的记录与计数；这些文件由 `xcert build` 逐一核验。",
+            "",
+        ]
         out += _limited([f"- `{_cell(name)}`" for name in d.records])
         out.append("")
-    for title, rows in ((f"公示状态变化（按 {d.today.isoformat()} 计）", d.notices),
-                        (f"证书与组织状态变化（按 {d.today.isoformat()} 计）", d.standings)):
+    for title, rows in (
+        (f"公示状态变化（按 {d.today.isoformat()} 计）", d.notices),
+        (f"证书与组织状态变化（按 {d.today.isoformat()} 计）", d.standings),
+    ):
         if rows:
             out += [f"### {title}", "", "| 名称 | 页面 | 修改前 | 修改后 |", "|---|---|---|---|"]
             out += [f"| {_cell(c.name)} | `{c.where}` | {c.before} | **{c.after}** |" for c in rows]

@@ -5,6 +5,7 @@ follow the State Council's yearly holiday arrangement, weekend days moved into w
 included, which the `chinese-calendar` package ships. It only knows the years it was released
 for, so a date outside them is an error that says so rather than a silently wrong count.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,7 +27,8 @@ class CalendarRangeError(XcertError):
             f"cannot count working days for {day.isoformat()}: the official holiday calendar in "
             f"chinese-calendar {_package_version()} covers {first}–{last}; upgrade the package "
             f"(pip install -U chinese-calendar) once the State Council publishes "
-            f"{day.year}'s holidays")
+            f"{day.year}'s holidays"
+        )
 
 
 def _package_version() -> str:
@@ -39,7 +41,9 @@ def _package_version() -> str:
 @cache
 def covered_years() -> tuple[int, int]:
     """The first and last year whose holiday arrangement the installed package knows."""
-    years = {d.year for d in chinese_calendar.holidays} | {d.year for d in chinese_calendar.workdays}
+    years = {d.year for d in chinese_calendar.holidays} | {
+        d.year for d in chinese_calendar.workdays
+    }
     return min(years), max(years)
 
 

@@ -1,4 +1,5 @@
 """Shared fixtures: a full build of the shipped catalogue, a local HTTP server, real Chromium."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,13 @@ REPO = Path(__file__).resolve().parents[1]
 ASSETS = Path(__file__).resolve().parent / "assets"
 TODAY = dt.date(2026, 11, 30)
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 # Issued records go to private stores of the test session, never to the user's data folder; a
@@ -37,11 +43,18 @@ def _private_stores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XCERT_DEMO_STORE", str(tmp_path / "demo-store"))
 
 
-def run_xcert(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None,
-              timeout: float = 600) -> subprocess.CompletedProcess[str]:
+def run_xcert(
+    *args: str, cwd: Path = REPO, env: dict[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
     """Run the real command line in a subprocess, as a user would."""
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, text=True,
-                          capture_output=True, timeout=timeout, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        text=True,
+        capture_output=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def copy_repo(dest: Path) -> Path:
@@ -53,8 +66,9 @@ def copy_repo(dest: Path) -> Path:
     return dest
 
 
-def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str,
-                 make: Callable[[Path], None]) -> Path:
+def once_per_run(
+    tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]
+) -> Path:
     """A folder `make` fills once for the whole test run, however many xdist workers share it.
 
     The first worker to ask makes it under a file lock; the others wait for the lock and find it

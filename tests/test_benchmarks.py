@@ -4,6 +4,7 @@ The figures are not checked (speed is measured by running the scripts, not here)
 is that each script goes through all of its steps and prints its report, so a change to the
 generator that breaks a benchmark shows up at once instead of at the next measurement.
 """
+
 from __future__ import annotations
 
 import importlib.metadata
@@ -22,16 +23,56 @@ BENCHMARKS = REPO / "benchmarks"
 TINY: dict[str, tuple[list[str], str]] = {
     "build_bench.py": (["--tiny"], "Full site by file type"),
     "credentials_bench.py": (["--records", "12", "--browser-runs", "2"], "verify page, file"),
-    "renderer_bench.py": (["--certificates", "12", "--organizations", "4", "--notices", "8",
-                           "--standards", "2", "--runs", "1"], "load average at the end"),
+    "renderer_bench.py": (
+        [
+            "--certificates",
+            "12",
+            "--organizations",
+            "4",
+            "--notices",
+            "8",
+            "--standards",
+            "2",
+            "--runs",
+            "1",
+        ],
+        "load average at the end",
+    ),
     "kdf_bench.py": (["--runs", "1", "--sample", "1", "--no-browser"], "browser: not measured"),
-    "scale_bench.py": (["--records", "60", "--kdf-iterations", "1000", "--kdf-sample", "2",
-                        "--batch", "30", "--incremental", "5"], "one look-up fetches"),
-    "search_recall.py": ([importlib.metadata.version("pagefind"), "--venvs", sys.prefix,
-                          "--all-names"], "all names"),
+    "scale_bench.py": (
+        [
+            "--records",
+            "60",
+            "--kdf-iterations",
+            "1000",
+            "--kdf-sample",
+            "2",
+            "--batch",
+            "30",
+            "--incremental",
+            "5",
+        ],
+        "one look-up fetches",
+    ),
+    "search_recall.py": (
+        [importlib.metadata.version("pagefind"), "--venvs", sys.prefix, "--all-names"],
+        "all names",
+    ),
     "serve_bench.py": (["--tiny"], "load average at end"),
-    "synthetic_catalogue.py": (["{tmp}/root", "--certificates", "12", "--organizations", "4",
-                                "--notices", "8", "--standards", "2"], ""),
+    "synthetic_catalogue.py": (
+        [
+            "{tmp}/root",
+            "--certificates",
+            "12",
+            "--organizations",
+            "4",
+            "--notices",
+            "8",
+            "--standards",
+            "2",
+        ],
+        "",
+    ),
 }
 
 
@@ -41,8 +82,9 @@ def test_every_benchmark_script_has_a_tiny_run() -> None:
 
 
 @pytest.mark.parametrize("script", sorted(TINY))
-def test_benchmark_script_runs_on_a_tiny_input(script: str, tmp_path: Path,
-                                               request: pytest.FixtureRequest) -> None:
+def test_benchmark_script_runs_on_a_tiny_input(
+    script: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     args, last_words = TINY[script]
     args = [a.format(tmp=tmp_path) for a in args]
     if script == "search_recall.py":
@@ -53,8 +95,14 @@ def test_benchmark_script_runs_on_a_tiny_input(script: str, tmp_path: Path,
     # folder under xdist (…/popen-gw0/test_benchmark_script_runs_on_0/…) does: a short one here.
     with tempfile.TemporaryDirectory(prefix="bench-", dir="/tmp") as short:
         env = {**os.environ, "TMPDIR": short}
-        result = subprocess.run([sys.executable, str(BENCHMARKS / script), *args], cwd=tmp_path,
-                                capture_output=True, text=True, timeout=900, env=env,
-                                check=False)
+        result = subprocess.run(
+            [sys.executable, str(BENCHMARKS / script), *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            env=env,
+            check=False,
+        )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
     assert last_words in result.stdout

@@ -1,4 +1,5 @@
 """Each invalid catalogue file gives exactly the message and location paired with it."""
+
 from __future__ import annotations
 
 import shutil
@@ -74,7 +75,12 @@ def test_unquoted_and_quoted_dates_read_the_same() -> None:
 def test_shipped_catalogue_is_complete() -> None:
     cat = load_catalogue(REPO / "catalogue")
     batches = [c.batch for c in cat.certificates.values()]
-    assert (batches.count(1), batches.count(2), batches.count(3), batches.count(4)) == (6, 10, 77, 1)
+    assert (batches.count(1), batches.count(2), batches.count(3), batches.count(4)) == (
+        6,
+        10,
+        77,
+        1,
+    )
     names = [o.name for o in cat.organizations.values()]
     assert len(names) == len(set(names)), "one record per organization"
     assert {"web-frontend", "logistics-management", "practical-english"} <= set(cat.standards)
@@ -117,17 +123,23 @@ def _drop_field(path: Path, field: str) -> None:
 
 
 def test_an_entity_that_fails_validation_gives_one_error_not_one_per_reference(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     root = tmp_path / "catalogue"
     shutil.copytree(REPO / "catalogue", root)
-    named_by = [p for p in (root / "notices").glob("*.yaml")
-                if "web-frontend" in p.read_text(encoding="utf-8")]
+    named_by = [
+        p
+        for p in (root / "notices").glob("*.yaml")
+        if "web-frontend" in p.read_text(encoding="utf-8")
+    ]
     assert len(named_by) >= 2  # notices that name the certificate
     _drop_field(root / "certificates" / "web-frontend.yaml", "name")
     with pytest.raises(CatalogueErrors) as info:
         load_catalogue(root)
-    assert info.value.render() == ("catalogue/certificates/web-frontend.yaml:3:1: name: "
-                                   "missing required field 'name'\n1 error in catalogue/")
+    assert info.value.render() == (
+        "catalogue/certificates/web-frontend.yaml:3:1: name: "
+        "missing required field 'name'\n1 error in catalogue/"
+    )
 
 
 def test_references_to_failed_entities_of_every_kind_are_not_reported(tmp_path: Path) -> None:
@@ -139,8 +151,11 @@ def test_references_to_failed_entities_of_every_kind_are_not_reported(tmp_path: 
     with pytest.raises(CatalogueErrors) as info:
         load_catalogue(root)
     files = sorted(e.location.file for e in info.value.errors)
-    assert files == ["catalogue/notices/cost-caps.yaml", "catalogue/organizations/test-org.yaml",
-                     "catalogue/standards/web-dev.yaml"], info.value.render()
+    assert files == [
+        "catalogue/notices/cost-caps.yaml",
+        "catalogue/organizations/test-org.yaml",
+        "catalogue/standards/web-dev.yaml",
+    ], info.value.render()
 
 
 def test_a_reference_to_a_file_that_does_not_exist_is_still_reported(tmp_path: Path) -> None:
@@ -149,8 +164,10 @@ def test_a_reference_to_a_file_that_does_not_exist_is_still_reported(tmp_path: P
     _drop_field(root / "certificates" / "web-dev.yaml", "name")
     notice = root / "notices" / "first-batch.yaml"
     text = notice.read_text(encoding="utf-8")
-    notice.write_text(text.replace("certificates: [web-dev]", "certificates: [web-dev, no-such]"),
-                      encoding="utf-8")
+    notice.write_text(
+        text.replace("certificates: [web-dev]", "certificates: [web-dev, no-such]"),
+        encoding="utf-8",
+    )
     with pytest.raises(CatalogueErrors) as info:
         load_catalogue(root)
     messages = [str(e) for e in info.value.errors]

@@ -1,5 +1,6 @@
 """The text visitors read is clean Chinese: no stray spaces, no file or field names, sources cited
 by title and 文号, one quotation style, and no developer pages among the published files."""
+
 from __future__ import annotations
 
 import re
@@ -18,9 +19,11 @@ def _pages(site: Path) -> list[Path]:
 
 
 def test_a_line_break_between_chinese_characters_is_joined_and_nothing_else_is() -> None:
-    source = ("---\ntitle: 标题\n---\n\n# 标题\n\n可以考取一个或多个\n职业技能等级证书，按照\n"
-              "**职业技能等级标准**开发。\nEnglish words\nstay apart.\n\n- 列表项\n- 第二项\n\n"
-              "| 表头 |\n|---|\n| 单元格 |\n\n```\n代码\n不动\n```\n")
+    source = (
+        "---\ntitle: 标题\n---\n\n# 标题\n\n可以考取一个或多个\n职业技能等级证书，按照\n"
+        "**职业技能等级标准**开发。\nEnglish words\nstay apart.\n\n- 列表项\n- 第二项\n\n"
+        "| 表头 |\n|---|\n| 单元格 |\n\n```\n代码\n不动\n```\n"
+    )
     joined = join_lines(source)
     assert "可以考取一个或多个职业技能等级证书，按照**职业技能等级标准**开发。" in joined
     assert "English words\nstay apart." in joined
@@ -32,8 +35,10 @@ def test_a_line_break_between_chinese_characters_is_joined_and_nothing_else_is()
 
 def test_the_scan_finds_a_stray_space_and_ignores_blocks_badges_and_hidden_text() -> None:
     assert _STRAY.search(visible_text("<p>经过公示， 接受社会监督</p>"))
-    clean = ("<p>经过公示，</p><p>接受监督</p><div hidden>隐藏 文字</div>"
-             "<p>公示期 <span class='xcert-status'>已结束</span></p><script>var a='甲 乙'</script>")
+    clean = (
+        "<p>经过公示，</p><p>接受监督</p><div hidden>隐藏 文字</div>"
+        "<p>公示期 <span class='xcert-status'>已结束</span></p><script>var a='甲 乙'</script>"
+    )
     assert not _STRAY.search(visible_text(clean))
 
 
@@ -41,8 +46,10 @@ def test_no_built_page_has_a_space_between_two_chinese_characters(built_site: Pa
     found = {}
     for page in _pages(built_site):
         text = visible_text(page.read_text(encoding="utf-8"))
-        hits = [text[max(0, m.start() - 8):m.end() + 8].replace("\x00", "|")
-                for m in _STRAY.finditer(text)]
+        hits = [
+            text[max(0, m.start() - 8) : m.end() + 8].replace("\x00", "|")
+            for m in _STRAY.finditer(text)
+        ]
         if hits:
             found[str(page.relative_to(built_site))] = hits[:3]
     assert not found, found
@@ -60,11 +67,15 @@ def test_citations_never_show_a_file_name_or_a_field_name(built_site: Path) -> N
 
 def test_a_source_is_cited_by_the_title_and_document_number(built_site: Path) -> None:
     text = page_text(built_site, "certificates/sports-nutrition-consulting")
-    assert ("来源：《关于参与 1+X 证书制度试点第三批职业教育培训评价组织和职业技能等级证书的"
-            "公示公告》（教职所〔2019〕341号）附件 1 第三批名单第") in text
+    assert (
+        "来源：《关于参与 1+X 证书制度试点第三批职业教育培训评价组织和职业技能等级证书的"
+        "公示公告》（教职所〔2019〕341号）附件 1 第三批名单第"
+    ) in text
     web = page_text(built_site, "certificates/web-frontend")
-    assert ("（职教所〔2019〕67号）附件 1 首批名单第 2 项。"
-            "首批确认通知（教职所〔2019〕89号）所列名单相同。") in web
+    assert (
+        "（职教所〔2019〕67号）附件 1 首批名单第 2 项。"
+        "首批确认通知（教职所〔2019〕89号）所列名单相同。"
+    ) in web
 
 
 def test_editor_notes_stay_in_the_catalogue(built_site: Path) -> None:
@@ -83,8 +94,11 @@ def test_data_folders_hold_no_page_for_visitors(built_site: Path, folder: str) -
 
 
 def test_one_quotation_style_across_the_site(built_site: Path) -> None:
-    corner = {str(p.relative_to(built_site)) for p in _pages(built_site)
-              if re.search("[「」]", visible_text(p.read_text(encoding="utf-8")))}
+    corner = {
+        str(p.relative_to(built_site))
+        for p in _pages(built_site)
+        if re.search("[「」]", visible_text(p.read_text(encoding="utf-8")))
+    }
     assert not corner
 
 

@@ -1,4 +1,5 @@
 """The command line, run as a user runs it: exit codes and messages."""
+
 from __future__ import annotations
 
 import shutil
@@ -16,8 +17,12 @@ def test_check_accepts_the_shipped_catalogue() -> None:
 def test_check_reports_every_error_with_file_line_and_field(tmp_path: Path) -> None:
     root = tmp_path / "catalogue"
     shutil.copytree(ASSETS / "catalogue" / "valid", root)
-    shutil.copy(ASSETS / "catalogue" / "invalid" / "unknown-organization.yaml", root / "certificates")
-    shutil.copy(ASSETS / "catalogue" / "invalid" / "period-ends-before-start.yaml", root / "notices")
+    shutil.copy(
+        ASSETS / "catalogue" / "invalid" / "unknown-organization.yaml", root / "certificates"
+    )
+    shutil.copy(
+        ASSETS / "catalogue" / "invalid" / "period-ends-before-start.yaml", root / "notices"
+    )
     result = run_xcert("check", "--catalogue", str(root))
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()

@@ -3,6 +3,7 @@
 They run inside `make test` so a change that breaks them fails like any other test; `make lint`
 runs the same commands on their own. The tools are pinned (pyproject.toml, package-lock.json).
 """
+
 from __future__ import annotations
 
 import subprocess

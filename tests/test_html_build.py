@@ -1,5 +1,6 @@
 """The HTML stage renders pages in parallel and reuses the HTML of unchanged pages, and the site
 it writes is byte for byte the one mkdocs' own `build` writes from the same tree."""
+
 from __future__ import annotations
 
 import calendar
@@ -23,8 +24,13 @@ EPOCH = calendar.timegm(TODAY.timetuple())
 
 def _tree(work: Path, pages: list[Page]) -> Path:
     work.mkdir(parents=True)
-    return write_tree(work=work, site_src=REPO / "site_src", pages=pages,
-                      base_config=REPO / "mkdocs.yml", extra={})
+    return write_tree(
+        work=work,
+        site_src=REPO / "site_src",
+        pages=pages,
+        base_config=REPO / "mkdocs.yml",
+        extra={},
+    )
 
 
 def _files(site: Path) -> dict[str, bytes]:
@@ -52,8 +58,8 @@ def reference(pages: list[Page], tmp_path_factory: pytest.TempPathFactory) -> di
 
 
 def test_pages_rendered_in_parallel_and_from_the_cache_are_mkdocs_own(
-        pages: list[Page], reference: dict[str, bytes], tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    pages: list[Page], reference: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(html, "_PARALLEL_FROM", 1)  # the shipped catalogue is small
     cache = html.HtmlCache()
     first = _tree(tmp_path / "first", pages)
@@ -67,31 +73,35 @@ def test_pages_rendered_in_parallel_and_from_the_cache_are_mkdocs_own(
     assert _differ(reference, _files(second.parent / "site")) == []
 
 
-def test_only_the_changed_page_is_rendered_again(pages: list[Page], reference: dict[str, bytes],
-                                                 tmp_path: Path) -> None:
+def test_only_the_changed_page_is_rendered_again(
+    pages: list[Page], reference: dict[str, bytes], tmp_path: Path
+) -> None:
     cache = html.HtmlCache()
     html.build_html(_tree(tmp_path / "first", pages), epoch=EPOCH, workers=1, cache=cache)
     # A notice's page, and the notices index (a page of the navigation, which every page shows).
     notices = [p.path for p in pages if p.path.startswith("notices/2019-")]
     edited = [notices[0], "notices/index.md"]
-    pages = [Page(p.path, p.content + "\n改过的一段。\n") if p.path in edited else p
-             for p in pages]
+    pages = [Page(p.path, p.content + "\n改过的一段。\n") if p.path in edited else p for p in pages]
     config = _tree(tmp_path / "second", pages)
     html.build_html(config, epoch=EPOCH, workers=1, cache=cache)
     assert cache.rendered == 2
     changed = _differ(reference, _files(config.parent / "site"))
-    assert changed == sorted(path.removesuffix(".md").removesuffix("index").rstrip("/")
-                             + "/index.html" for path in edited)
+    assert changed == sorted(
+        path.removesuffix(".md").removesuffix("index").rstrip("/") + "/index.html"
+        for path in edited
+    )
 
 
 def test_a_page_whose_link_target_is_gone_is_not_taken_from_the_cache(
-        pages: list[Page], tmp_path: Path) -> None:
+    pages: list[Page], tmp_path: Path
+) -> None:
     """A cached page's links were checked against its build's files; with one of them gone the
     strict build must still fail, as mkdocs' own would."""
     cache = html.HtmlCache()
     html.build_html(_tree(tmp_path / "first", pages), epoch=EPOCH, workers=1, cache=cache)
-    linked = next(p for p in pages
-                  if p.path.startswith("certificates/") and p.path != "certificates/index.md")
+    linked = next(
+        p for p in pages if p.path.startswith("certificates/") and p.path != "certificates/index.md"
+    )
     without = [p for p in pages if p is not linked]
     with pytest.raises(html.BuildError, match=linked.path.split("/")[-1]):
         html.build_html(_tree(tmp_path / "second", without), epoch=EPOCH, workers=1, cache=cache)

@@ -1,5 +1,6 @@
 """`xcert serve`'s incremental rebuild gives the full build's site, byte for byte, after a series
 of edits; it rebuilds only the pages an edit changes; a broken edit leaves the site as it was."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -45,20 +46,28 @@ def preview(tmp_path: Path) -> Preview:
 def test_a_series_of_edits_gives_the_full_builds_site(preview: Preview, tmp_path: Path) -> None:
     root = preview.opts.root
     edits = [
-        (NOTICE, "\ntitle: 关于参与 1+X 证书制度试点的首批",
-         "\ntitle: 关于参与 1+X 证书制度试点的第一批"),
+        (
+            NOTICE,
+            "\ntitle: 关于参与 1+X 证书制度试点的首批",
+            "\ntitle: 关于参与 1+X 证书制度试点的第一批",
+        ),
         (CERTIFICATE, "初级证书持有者具有静态网页开发能力", "初级证书持有者能开发静态网页"),
         # The period moves, so statuses change on pages that do not show the notice's text.
-        (NOTICE, "start: '2019-03-26'\n  end: '2019-03-31'",
-         "start: '2026-11-01'\n  end: '2026-12-31'"),
+        (
+            NOTICE,
+            "start: '2019-03-26'\n  end: '2019-03-31'",
+            "start: '2026-11-01'\n  end: '2026-12-31'",
+        ),
     ]
     for rel, old, new in edits:
         update = preview.update([_edit(root, rel, old, new)])
         assert not update.full and update.changed
         assert _pages(preview.settle()) == []  # the quick update changed every page it had to
     # A related notice edited twice, the second edit undoing the first.
-    for old, new in (("“1+X”证书制度试点工作政策梳理", "“1+X”证书制度试点政策梳理"),
-                     ("“1+X”证书制度试点政策梳理", "“1+X”证书制度试点工作政策梳理")):
+    for old, new in (
+        ("“1+X”证书制度试点工作政策梳理", "“1+X”证书制度试点政策梳理"),
+        ("“1+X”证书制度试点政策梳理", "“1+X”证书制度试点工作政策梳理"),
+    ):
         assert not preview.update([_edit(root, NOTICE, old, new)]).full
     preview.reindex()
     reference = tmp_path / "reference"
@@ -96,8 +105,9 @@ def test_a_new_page_or_a_change_outside_the_catalogue_takes_a_full_build(preview
     root = preview.opts.root
     copy = root / "catalogue" / "notices" / "2026-copy.yaml"
     text = (root / NOTICE).read_text(encoding="utf-8")
-    copy.write_text(text.replace("id: 2019-67-first-batch-announcement", "id: 2026-copy"),
-                    encoding="utf-8")
+    copy.write_text(
+        text.replace("id: 2019-67-first-batch-announcement", "id: 2026-copy"), encoding="utf-8"
+    )
     assert preview.update([copy]).full
     assert (preview.opts.out / "notices" / "2026-copy" / "index.html").is_file()
     assert preview.update([root / "site_src" / "index.md"]).full

@@ -1,4 +1,5 @@
 """Rendering: each page kind carries its facts, and catalogue text is always escaped."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,10 +40,19 @@ def _event_handler_attributes(html: str) -> list[str]:
 
 def test_every_entity_gets_a_page_at_its_slug() -> None:
     pages = _pages()
-    for path in ("index.md", "certificates/index.md", "certificates/web-dev.md", "certificates/tax.md",
-                 "organizations/index.md", "organizations/test-org.md", "standards/index.md",
-                 "standards/web-dev.md", "notices/index.md", "notices/first-batch.md",
-                 "notices/cost-caps.md"):
+    for path in (
+        "index.md",
+        "certificates/index.md",
+        "certificates/web-dev.md",
+        "certificates/tax.md",
+        "organizations/index.md",
+        "organizations/test-org.md",
+        "standards/index.md",
+        "standards/web-dev.md",
+        "notices/index.md",
+        "notices/first-batch.md",
+        "notices/cost-caps.md",
+    ):
         assert path in pages
 
 
@@ -89,7 +99,8 @@ def test_script_in_a_title_is_shown_as_text(tmp_path: Path) -> None:
     org.write_text(
         'id: other-org\nname: "<script>alert(1)</script>"\n'
         'summary: "<img src=x onerror=alert(1)> [x](javascript:alert(1)) {: onclick=alert(1) }"\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     pages = _pages(root)
     for path in ("organizations/other-org.md", "organizations/index.md", "certificates/tax.md"):
         html = _html(pages[path])
@@ -103,10 +114,15 @@ def test_front_matter_keeps_yaml_special_characters_inert(tmp_path: Path) -> Non
     root = tmp_path / "catalogue"
     shutil.copytree(VALID, root)
     cert = root / "certificates" / "tax.yaml"
-    cert.write_text(cert.read_text(encoding="utf-8").replace(
-        "name: 智能财税职业技能等级证书", 'name: "x\\n---\\ntitle: injected: [1]"'), encoding="utf-8")
+    cert.write_text(
+        cert.read_text(encoding="utf-8").replace(
+            "name: 智能财税职业技能等级证书", 'name: "x\\n---\\ntitle: injected: [1]"'
+        ),
+        encoding="utf-8",
+    )
     page = _pages(root)["certificates/tax.md"]
     import yaml
+
     meta = yaml.safe_load(page.split("---\n", 2)[1])
     assert meta["title"] == "x\n---\ntitle: injected: [1]"
 

@@ -1,6 +1,7 @@
 """`xcert serve` in a subprocess, as a maintainer runs it: it serves the built site, rebuilds when
 the issued records change (the certificate page's counts follow), and keeps serving the previous
 site when an edit breaks the catalogue."""
+
 from __future__ import annotations
 
 import os
@@ -19,7 +20,9 @@ import pytest
 from conftest import REPO, TODAY, copy_repo, run_xcert
 from playwright.sync_api import expect
 
-DEMO_PASSPHRASE = "xcert-demo-passphrase"  # published on purpose: generator/credentials/issuing/demo.py
+DEMO_PASSPHRASE = (
+    "xcert-demo-passphrase"  # published on purpose: generator/credentials/issuing/demo.py
+)
 
 
 class Served:
@@ -57,10 +60,26 @@ def served(tmp_path: Path) -> Iterator[tuple[Served, Path]]:
     root = copy_repo(tmp_path / "repo")
     shutil.rmtree(root / "keys", ignore_errors=True)  # no registry yet, whatever `make site` left
     proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--root", str(root), "--port", "0",
-         "--interval", "0.2", "--today", TODAY.isoformat()],
-        cwd=REPO, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "serve",
+            "--root",
+            str(root),
+            "--port",
+            "0",
+            "--interval",
+            "0.2",
+            "--today",
+            TODAY.isoformat(),
+        ],
+        cwd=REPO,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         yield Served(proc), root
     finally:
@@ -68,11 +87,19 @@ def served(tmp_path: Path) -> Iterator[tuple[Served, Path]]:
         proc.wait(timeout=30)
 
 
-def test_serve_rebuilds_when_records_are_issued_and_the_counts_follow(served, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_serve_rebuilds_when_records_are_issued_and_the_counts_follow(
+    served, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     server, root = served
     assert "本站尚未发布此证书的颁证记录。" in server.get("/certificates/web-frontend/")
-    demo = run_xcert("demo", "--repo", str(root), "--key-dir", str(tmp_path / "demo-keys"),
-                     env={"XCERT_PASSPHRASE": DEMO_PASSPHRASE})
+    demo = run_xcert(
+        "demo",
+        "--repo",
+        str(root),
+        "--key-dir",
+        str(tmp_path / "demo-keys"),
+        env={"XCERT_PASSPHRASE": DEMO_PASSPHRASE},
+    )
     assert demo.returncode == 0, demo.stderr
     # The demo writes several files; serve may rebuild once before the last of them lands, and
     # rebuilds again when it does.
@@ -88,7 +115,8 @@ def test_serve_keeps_the_previous_site_when_an_edit_breaks_the_catalogue(served)
     server, root = served
     before = server.get("/certificates/web-frontend/")
     (root / "catalogue" / "certificates" / "web-frontend.yaml").write_text(
-        "id: web-frontend\nname: [unclosed\n", encoding="utf-8")
+        "id: web-frontend\nname: [unclosed\n", encoding="utf-8"
+    )
     server.wait_for(r"still serving the previous site")
     assert server.get("/certificates/web-frontend/") == before
 
@@ -115,7 +143,8 @@ def test_serve_updates_only_the_changed_pages_and_adds_its_reload_script(served)
     server, root = served
     assert _state(server) == {"version": 0, "error": None}
     assert "export" not in server.get("/__xcert/reload.js") and "location.reload()" in server.get(
-        "/__xcert/reload.js")
+        "/__xcert/reload.js"
+    )
     _edit(root, NOTICE, TITLE, TITLE.replace("首批", "首批（改）"))
     server.wait_for(r"^updated \d+ changed pages in [\d.]+ s \(CPU [\d.]+ s\)$")
     page = server.get(NOTICE_URL)
@@ -124,7 +153,8 @@ def test_serve_updates_only_the_changed_pages_and_adds_its_reload_script(served)
     assert _state(server) == {"version": 1, "error": None}
     # The reload script is the server's, never the site's.
     assert "__xcert" not in (root / "site" / NOTICE_URL.strip("/") / "index.html").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
 
 
 def test_the_browser_reloads_by_itself_and_shows_a_broken_edit(served, page) -> None:  # type: ignore[no-untyped-def]

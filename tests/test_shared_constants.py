@@ -1,4 +1,5 @@
 """Constants with one home: the id spelling the schemas and the code agree on, China's calendar."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,8 +23,11 @@ def _id_patterns(node: object) -> list[str]:
 
 
 def test_every_schema_spells_ids_as_the_code_does() -> None:
-    patterns = {p for f in SCHEMAS.glob("*.schema.json")
-                for p in _id_patterns(json.loads(f.read_text(encoding="utf-8")))}
+    patterns = {
+        p
+        for f in SCHEMAS.glob("*.schema.json")
+        for p in _id_patterns(json.loads(f.read_text(encoding="utf-8")))
+    }
     assert patterns, "no id pattern found in the schemas"
     # JSON Schema spells the same group without the non-capturing marker.
     assert patterns == {"^" + SLUG_PATTERN.replace("(?:", "(") + "$"}

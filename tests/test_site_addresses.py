@@ -2,6 +2,7 @@
 URL (no record), the Atom feed and the iCalendar events link to notice pages by absolute URLs, and
 the Chinese 404 page, served by a web server for any missing address however deep, loads its
 styles and scripts and offers search and the way home."""
+
 from __future__ import annotations
 
 import functools
@@ -29,8 +30,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # addresses here need no record).
     shutil.rmtree(root / "keys", ignore_errors=True)
     config = root / "mkdocs.yml"
-    config.write_text(f"site_url: {SITE_URL}\n" + config.read_text(encoding="utf-8"),
-                      encoding="utf-8")
+    config.write_text(
+        f"site_url: {SITE_URL}\n" + config.read_text(encoding="utf-8"), encoding="utf-8"
+    )
     result = run_xcert("build", "--root", str(root), "--today", TODAY.isoformat())
     assert result.returncode == 0, result.stderr
     return root / "site"
@@ -61,7 +63,9 @@ def test_the_feed_links_are_absolute(site: Path) -> None:
     links = [link.href for link in feed.feed.links] + [e.link for e in feed.entries]
     assert f"{SITE_URL}notices/feed.xml" in links and f"{SITE_URL}notices/" in links
     assert all(h.startswith(SITE_URL) for h in links), links
-    third = [e for e in feed.entries if e.id == "urn:xcert:notice:2019-341-third-batch-announcement"]
+    third = [
+        e for e in feed.entries if e.id == "urn:xcert:notice:2019-341-third-batch-announcement"
+    ]
     assert third[0].link == f"{SITE_URL}notices/2019-341-third-batch-announcement/"
     assert (site / "notices" / "2019-341-third-batch-announcement" / "index.html").is_file()
 
@@ -110,14 +114,23 @@ def host(site: Path) -> Iterator[str]:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("missing", ["/no-such-page", "/certificates/web-frontend/a/b/c/",
-                                     "/notices/2019/no/such/notice.html"])
+@pytest.mark.parametrize(
+    "missing",
+    ["/no-such-page", "/certificates/web-frontend/a/b/c/", "/notices/2019/no/such/notice.html"],
+)
 def test_a_missing_address_at_any_depth_gets_the_chinese_404_page(  # type: ignore[no-untyped-def]
-        page, host: str, missing: str) -> None:
+    page, host: str, missing: str
+) -> None:
     failed: list[str] = []
     page.on("requestfailed", lambda r: failed.append(r.url))
-    page.on("response", lambda r: failed.append(f"{r.status} {r.url}")
-            if r.status >= 400 and not r.url.endswith(missing) else None)
+    page.on(
+        "response",
+        lambda r: (
+            failed.append(f"{r.status} {r.url}")
+            if r.status >= 400 and not r.url.endswith(missing)
+            else None
+        ),
+    )
     response = page.goto(host + missing)
     assert response is not None and response.status == 404
     page.wait_for_load_state("load")
@@ -125,8 +138,10 @@ def test_a_missing_address_at_any_depth_gets_the_chinese_404_page(  # type: igno
     assert page.inner_text("article h1") == "找不到这个页面"
     assert "Not found" not in page.inner_text("body")
     # Material's stylesheet applied (the header is laid out as a bar), the site's script ran.
-    assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") \
-        in ("sticky", "fixed")
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") in (
+        "sticky",
+        "fixed",
+    )
     assert failed == []
     homes = page.eval_on_selector_all(".xcert-404-links a", "as => as.map((a) => a.href)")
     assert homes[0] == f"{host}/"

@@ -1,4 +1,5 @@
 """The text of a built page as a reader meets it (parsed HTML), for tests that read pages."""
+
 from __future__ import annotations
 
 from html.parser import HTMLParser
@@ -7,7 +8,8 @@ from pathlib import Path
 _BLOCKS = frozenset(
     "address article aside blockquote br button dd details div dl dt figcaption figure footer "
     "form h1 h2 h3 h4 h5 h6 header hr input label li main nav ol option p pre section select "
-    "summary table tbody td tfoot th thead title tr ul".split())
+    "summary table tbody td tfoot th thead title tr ul".split()
+)
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 _INVISIBLE = frozenset({"script", "style", "svg", "template", "noscript"})
 # Badges are boxes of their own beside the text, as a visitor sees them.

@@ -2,6 +2,7 @@
 
 Options give the essential fields; in a terminal the command asks for any that are missing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,15 +13,26 @@ from generator import scaffold
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("new", help="write a new catalogue file (notice, organization, certificate, standard)")
+    p = sub.add_parser(
+        "new", help="write a new catalogue file (notice, organization, certificate, standard)"
+    )
     kinds = p.add_subparsers(dest="new_kind", required=True, metavar="KIND")
     for kind, asks in scaffold.ASKS.items():
         k = kinds.add_parser(kind, help=f"a new {kind} in catalogue/{scaffold.FOLDERS[kind]}/")
-        k.add_argument("--catalogue", type=Path, default=Path("catalogue"),
-                       help="catalogue folder (default: catalogue)")
+        k.add_argument(
+            "--catalogue",
+            type=Path,
+            default=Path("catalogue"),
+            help="catalogue folder (default: catalogue)",
+        )
         for a in asks:
-            k.add_argument(a.option, dest=a.key, action="append" if a.many else "store", help=a.help,
-                           metavar=a.option[2:].upper().replace("-", "_"))
+            k.add_argument(
+                a.option,
+                dest=a.key,
+                action="append" if a.many else "store",
+                help=a.help,
+                metavar=a.option[2:].upper().replace("-", "_"),
+            )
         k.set_defaults(run=run)
 
 

@@ -5,6 +5,7 @@ An edit of catalogue files rebuilds only the pages it changes (generator/site/pr
 search index follows in the background. A broken edit is reported in the terminal and over the
 served page, and the last good site stays served.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -96,8 +97,9 @@ class _Background:
                 print(f"background update failed: {e}", file=sys.stderr, flush=True)
 
 
-def _rebuild(preview: Preview, changed: list[Path], live: LiveState,
-             background: _Background) -> None:
+def _rebuild(
+    preview: Preview, changed: list[Path], live: LiveState, background: _Background
+) -> None:
     try:
         update = preview.update(changed)
     except XcertError as e:
@@ -111,8 +113,11 @@ def _rebuild(preview: Preview, changed: list[Path], live: LiveState,
     if update.full:
         print(f"rebuilt {len(preview.pages)} pages", flush=True)
     else:
-        print(f"updated {len(update.changed)} changed pages in {update.seconds:.2f} s "
-              f"(CPU {update.cpu:.2f} s)", flush=True)
+        print(
+            f"updated {len(update.changed)} changed pages in {update.seconds:.2f} s "
+            f"(CPU {update.cpu:.2f} s)",
+            flush=True,
+        )
     background.request(settle=not update.full)
 
 

@@ -13,6 +13,7 @@ not finite (.nan, .inf), and nesting or value counts past the limits below. Inte
 reads from other than plain digits (`0200` is octal 128, `1:30` is 90) come back as Yaml11Int,
 which the validator refuses where a number is expected.
 """
+
 from __future__ import annotations
 
 import math
@@ -38,15 +39,19 @@ MAX_DEPTH = 40
 MAX_NODES = 200_000
 # The tags YAML's core schema resolves by itself; an explicit other one (!!binary, !!set,
 # !!python/..., !local) would make a value that is not text, a number, a list or a mapping.
-_CORE_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in
-                       ("str", "int", "float", "bool", "null", "seq", "map", "timestamp"))
+_CORE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}"
+    for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+)
 _DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 # What YAML forbids in a file (C0 controls but tab and newlines, DEL, C1, surrogates, U+FFFE/F).
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 # libyaml's wording → ours, where libyaml's says little to the person who wrote the file.
-_PROBLEMS = {"exceeded maximum nesting depth": f"nesting deeper than {MAX_DEPTH} levels",
-             "but found another document": "a second YAML document starts here; a catalogue file "
-                                           "holds one (remove the line '---')"}
+_PROBLEMS = {
+    "exceeded maximum nesting depth": f"nesting deeper than {MAX_DEPTH} levels",
+    "but found another document": "a second YAML document starts here; a catalogue file "
+    "holds one (remove the line '---')",
+}
 
 
 class LocatedDict(dict):  # type: ignore[type-arg]
@@ -95,6 +100,7 @@ try:
 except ImportError:  # PyYAML built without libyaml
     _Loader: type = _PyLoader
 else:
+
     class _CLoader(CParser, SafeConstructor, Resolver):
         def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)
@@ -121,13 +127,20 @@ class _Converter:
         self.count += 1
         # A node met twice is an alias (*name) of an anchored one; stop before expanding it.
         if id(node) in self.seen:
-            raise LoadError("anchors and aliases (&name, *name) are not allowed in catalogue files; "
-                            "the value anchored here is used again", location=_loc(self.path, node))
+            raise LoadError(
+                "anchors and aliases (&name, *name) are not allowed in catalogue files; "
+                "the value anchored here is used again",
+                location=_loc(self.path, node),
+            )
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
-            raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", location=_loc(self.path, node))
+            raise LoadError(
+                f"nesting deeper than {MAX_DEPTH} levels", location=_loc(self.path, node)
+            )
         if self.count > MAX_NODES:
-            raise LoadError(f"more than {MAX_NODES} values in one file", location=_loc(self.path, node))
+            raise LoadError(
+                f"more than {MAX_NODES} values in one file", location=_loc(self.path, node)
+            )
         self._check_tag(node)
         if isinstance(node, MappingNode):
             return self._mapping(node, depth)
@@ -148,7 +161,9 @@ class _Converter:
 
     def _number(self, node: ScalarNode, value: Any) -> Any:
         if isinstance(value, float) and not math.isfinite(value):
-            raise LoadError(f"'{node.value}' is not a finite number", location=_loc(self.path, node))
+            raise LoadError(
+                f"'{node.value}' is not a finite number", location=_loc(self.path, node)
+            )
         if type(value) is int and not _DECIMAL.match(node.value):
             out = Yaml11Int(value)
             out.source = node.value
@@ -158,9 +173,11 @@ class _Converter:
     def _check_tag(self, node: Node) -> None:
         if node.tag not in _CORE_TAGS:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            raise LoadError(f"YAML tags ({tag}) are not allowed in catalogue files; "
-                            "write plain text, numbers, lists and mappings",
-                            location=_loc(self.path, node))
+            raise LoadError(
+                f"YAML tags ({tag}) are not allowed in catalogue files; "
+                "write plain text, numbers, lists and mappings",
+                location=_loc(self.path, node),
+            )
 
     def _mapping(self, node: MappingNode, depth: int) -> LocatedDict:
         out = LocatedDict()
@@ -168,9 +185,13 @@ class _Converter:
         out.key_locations = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                raise LoadError("mapping keys must be plain text", location=_loc(self.path, key_node))
+                raise LoadError(
+                    "mapping keys must be plain text", location=_loc(self.path, key_node)
+                )
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise LoadError("merge keys (<<) are not allowed", location=_loc(self.path, key_node))
+                raise LoadError(
+                    "merge keys (<<) are not allowed", location=_loc(self.path, key_node)
+                )
             key = key_node.value
             if key in out:
                 first = out.key_locations[key]
@@ -187,8 +208,10 @@ class _Converter:
 
 def _decode(data: bytes, path: str) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise LoadError("the file is UTF-16 (it starts with a UTF-16 byte-order mark); "
-                        "save it as UTF-8", location=Location(path, 1, 1))
+        raise LoadError(
+            "the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8",
+            location=Location(path, 1, 1),
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -227,8 +250,10 @@ def load_yaml_text(text: str, path: str) -> Any:
     bad = _UNPRINTABLE.search(text)
     if bad:
         # Checked here, not by the parser, so the message has a line and column.
-        raise LoadError(f"a control character (U+{ord(bad.group()):04X}) is not allowed; "
-                        "remove it", location=_text_location(text, bad.start(), path))
+        raise LoadError(
+            f"a control character (U+{ord(bad.group()):04X}) is not allowed; remove it",
+            location=_text_location(text, bad.start(), path),
+        )
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -257,8 +282,9 @@ def load_yaml_file(path: Path, *, display: str | None = None) -> Any:
     try:
         info = path.lstat()
         if stat.S_ISLNK(info.st_mode):
-            raise LoadError("a symbolic link; catalogue files must be plain files",
-                            location=Location(shown))
+            raise LoadError(
+                "a symbolic link; catalogue files must be plain files", location=Location(shown)
+            )
         if not stat.S_ISREG(info.st_mode):
             raise LoadError("not a plain file", location=Location(shown))
         with path.open("rb") as f:

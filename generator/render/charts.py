@@ -5,6 +5,7 @@ and the same figures as a table, so nothing depends on seeing the picture. The p
 draws only the bars: its title and source are in <title> and <desc> (for a file opened alone)
 rather than printed a second time beside the page's own caption.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,7 +51,8 @@ def render_svg(chart: Chart) -> str:
             f'<rect x="{BAR_AREA_LEFT}" y="{y + 4}" width="{w:.1f}" height="{ROW - 10}" '
             f'fill="{PALETTE}"/>'
             f'<text x="{BAR_AREA_LEFT + w + 6:.1f}" y="{y + 17}">'
-            f"{_xml(_fmt(value))}{_xml(chart.unit)}</text>")
+            f"{_xml(_fmt(value))}{_xml(chart.unit)}</text>"
+        )
     about = f"来源：{chart.source}（{chart.date}）"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
@@ -58,6 +60,5 @@ def render_svg(chart: Chart) -> str:
         'font-family="Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, '
         'sans-serif" font-size="13">'
         f"<title>{_xml(chart.title)}</title><desc>{_xml(about)}</desc>"
-        f'<rect width="100%" height="100%" fill="#fff"/>'
-        + "".join(rows)
-        + "</svg>\n")
+        f'<rect width="100%" height="100%" fill="#fff"/>' + "".join(rows) + "</svg>\n"
+    )

@@ -5,6 +5,7 @@ between Chinese characters ("可以考取一个或多个 职业技能等级证�
 wrap long Chinese paragraphs for the reader of the source, so every Markdown file of the docs tree
 passes through `join_lines` before a renderer sees it.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,8 +43,14 @@ def join_lines(markdown: str) -> str:
             out.append(line)
             continue
         prev = out[-1] if out else ""
-        if (not in_fence and out and _ENDS_CJK.search(prev) and _STARTS_CJK.match(line)
-                and not _STANDALONE.match(prev) and not _STANDALONE.match(line)):
+        if (
+            not in_fence
+            and out
+            and _ENDS_CJK.search(prev)
+            and _STARTS_CJK.match(line)
+            and not _STANDALONE.match(prev)
+            and not _STANDALONE.match(line)
+        ):
             out[-1] = prev + line.lstrip(" \t")
             continue
         out.append(line)

@@ -4,6 +4,7 @@ Catalogue text is data, never markup: a title like `<script>` must reach the pag
 text fields are escaped for both HTML and Markdown; long-form Markdown fields keep Markdown but
 lose every way to smuggle HTML in (raw tags, attribute lists, script URLs).
 """
+
 from __future__ import annotations
 
 import html
@@ -78,6 +79,12 @@ def markdown(value: object) -> str:
 def front_matter(meta: dict[str, object]) -> str:
     """A YAML front matter block; values are data, so YAML's own quoting keeps them inert."""
     # Double-quoted, one line per key: a value can never end the block or start a new key.
-    body = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=False,
-                          default_style='"', width=1 << 30)
+    body = yaml.safe_dump(
+        meta,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        default_style='"',
+        width=1 << 30,
+    )
     return f"---\n{body}---\n"

@@ -6,6 +6,7 @@ themselves, so two builds of the same catalogue give the same bytes. With the si
 (`site_url`) their links are absolute, as feed readers and calendars need: they keep the feed or
 the event, not the page it came from. Without it the feed's links are relative to the feed.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -91,7 +92,9 @@ def period_calendar(cat: Catalogue, site_url: str | None = None) -> bytes:
         ev.add("uid", f"{n.id}@xcert.notices")
         ev.add("dtstamp", _moment(n.date).astimezone(dt.UTC))
         ev.add("dtstart", n.period.start)
-        ev.add("dtend", n.period.end + dt.timedelta(days=1))  # DTEND of an all-day event is exclusive
+        ev.add(
+            "dtend", n.period.end + dt.timedelta(days=1)
+        )  # DTEND of an all-day event is exclusive
         ev.add("summary", f"{n.kind.value}：{n.title}")
         lines = [_period_text(n), f"发布单位：{n.issuer}"]
         if n.doc_number:
@@ -107,5 +110,7 @@ def period_calendar(cat: Catalogue, site_url: str | None = None) -> bytes:
 
 
 def feed_pages(cat: Catalogue, site_url: str | None = None) -> list[Page]:
-    return [Page(FEED_PATH, atom_feed(cat, site_url).decode("utf-8")),
-            Page(CALENDAR_PATH, period_calendar(cat, site_url).decode("utf-8"))]
+    return [
+        Page(FEED_PATH, atom_feed(cat, site_url).decode("utf-8")),
+        Page(CALENDAR_PATH, period_calendar(cat, site_url).decode("utf-8")),
+    ]

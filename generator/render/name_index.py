@@ -13,6 +13,7 @@ So the page carries, in an element of its own, the suffixes of each of its names
 character and at the start of each run of letters or digits (a segmenter never starts a word inside
 "341" or "Web"); punctuation ends a run, as it ends a query word.
 """
+
 from __future__ import annotations
 
 import re

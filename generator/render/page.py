@@ -3,6 +3,7 @@
 Kept apart from the renderers so that pages, feeds, outcomes and the API can share them without
 importing one another.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

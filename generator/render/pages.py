@@ -4,6 +4,7 @@ Templates are written so that forgetting a filter is safe: every `{{ value }}` i
 Markdown text unless a filter explicitly marks it otherwise (`md` for author Markdown, `h` for text
 inside HTML tags, `slug` for validated ids).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,6 +27,7 @@ from generator.slug import is_slug
 
 TEMPLATES = Path(__file__).parent / "templates"
 
+
 def _finalize(value: Any) -> Any:
     # Runs before autoescape: plain values get Markdown escaping on top of the HTML escaping
     # that autoescape applies to everything else (join results, macro arguments).
@@ -46,9 +48,14 @@ def _slug(value: str) -> Markup:
 def _environment() -> jinja2.Environment:
     """One per process: its templates are compiled once (`xcert serve` renders many times)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), finalize=_finalize, autoescape=True,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True)
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        finalize=_finalize,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters["md"] = lambda v: Markup(escape.markdown(v))
     env.filters["h"] = lambda v: Markup(escape.attr(v))
     env.filters["facet"] = escape.facet
@@ -64,8 +71,13 @@ def _environment() -> jinja2.Environment:
 
 
 class _Renderer:
-    def __init__(self, cat: Catalogue, today: dt.date, issued: IssuedRecords,
-                 only: Collection[str] | None = None) -> None:
+    def __init__(
+        self,
+        cat: Catalogue,
+        today: dt.date,
+        issued: IssuedRecords,
+        only: Collection[str] | None = None,
+    ) -> None:
         self.cat = cat
         self.today = today
         self.issued = issued
@@ -104,12 +116,22 @@ class _Renderer:
             return Markup(f"{root}{kind}/{_slug(entity_id)}.md")
 
         page = self.env.get_template(template).render(
-            cat=self.cat, today=self.today, ref=ref, root=Markup(root), levels=list(Level),
-            charts_for=self.charts_for, links=self.links, issued=self.issued,
-            issued_chart=self.issued_chart, issued_years=self.issued_years,
-            education_levels=list(EducationLevel), standing=self.standing,
+            cat=self.cat,
+            today=self.today,
+            ref=ref,
+            root=Markup(root),
+            levels=list(Level),
+            charts_for=self.charts_for,
+            links=self.links,
+            issued=self.issued,
+            issued_chart=self.issued_chart,
+            issued_years=self.issued_years,
+            education_levels=list(EducationLevel),
+            standing=self.standing,
             related_org=lambda c: related.same_organization(self.cat, c),
-            related_field=lambda c: related.same_field(self.cat, c), **context)
+            related_field=lambda c: related.same_field(self.cat, c),
+            **context,
+        )
         return Page(path, join_lines(page))
 
 
@@ -124,8 +146,10 @@ def _student_pages(r: _Renderer, cat: Catalogue, today: dt.date) -> list[Page]:
         charts += mine
         pages.append(r.render("field.md.j2", f"fields/{f.id}.md", f=f, field_charts=mine))
     pages.append(r.render("majors_index.md.j2", "majors/index.md"))
-    pages += [r.render("major.md.j2", f"majors/{mj.id}.md", mj=mj)
-              for mj in sorted(cat.majors.values(), key=lambda m: m.id)]
+    pages += [
+        r.render("major.md.j2", f"majors/{mj.id}.md", mj=mj)
+        for mj in sorted(cat.majors.values(), key=lambda m: m.id)
+    ]
     for c in sorted(cat.certificates.values(), key=lambda c: c.id):
         if r.wanted_chart("certificates", c.id):
             charts += outcomes.certificate_charts(cat, c.id)
@@ -138,8 +162,14 @@ def _student_pages(r: _Renderer, cat: Catalogue, today: dt.date) -> list[Page]:
     return pages
 
 
-def render_pages(cat: Catalogue, *, today: dt.date, issued: IssuedRecords | None = None,
-                 site_url: str | None = None, only: Collection[str] | None = None) -> list[Page]:
+def render_pages(
+    cat: Catalogue,
+    *,
+    today: dt.date,
+    issued: IssuedRecords | None = None,
+    site_url: str | None = None,
+    only: Collection[str] | None = None,
+) -> list[Page]:
     """Every generated page, in a fixed order (the build must be byte-for-byte repeatable).
     `issued`: the counts of published certificate records (none when the build has no records);
     `site_url`: the site's address, which makes the feeds' links absolute; `only`: the paths of
@@ -147,18 +177,26 @@ def render_pages(cat: Catalogue, *, today: dt.date, issued: IssuedRecords | None
     r = _Renderer(cat, today, issued or IssuedRecords(as_of=today), only)
     pages = [r.render("home.md.j2", "index.md")]
     pages.append(r.render("certificates_index.md.j2", "certificates/index.md"))
-    pages += [r.render("certificate.md.j2", f"certificates/{c.id}.md", c=c)
-              for c in sorted(cat.certificates.values(), key=lambda c: c.id)]
+    pages += [
+        r.render("certificate.md.j2", f"certificates/{c.id}.md", c=c)
+        for c in sorted(cat.certificates.values(), key=lambda c: c.id)
+    ]
     pages.append(r.render("organizations_index.md.j2", "organizations/index.md"))
-    pages += [r.render("organization.md.j2", f"organizations/{o.id}.md", o=o)
-              for o in sorted(cat.organizations.values(), key=lambda o: o.id)]
+    pages += [
+        r.render("organization.md.j2", f"organizations/{o.id}.md", o=o)
+        for o in sorted(cat.organizations.values(), key=lambda o: o.id)
+    ]
     pages.append(r.render("standards_index.md.j2", "standards/index.md"))
-    pages += [r.render("standard.md.j2", f"standards/{s.id}.md", s=s)
-              for s in sorted(cat.standards.values(), key=lambda s: s.id)]
+    pages += [
+        r.render("standard.md.j2", f"standards/{s.id}.md", s=s)
+        for s in sorted(cat.standards.values(), key=lambda s: s.id)
+    ]
     pages += _student_pages(r, cat, today)
     pages.append(r.render("notices_index.md.j2", "notices/index.md"))
-    pages += [r.render("notice.md.j2", f"notices/{n.id}.md", n=n)
-              for n in sorted(cat.notices.values(), key=lambda n: n.id)]
+    pages += [
+        r.render("notice.md.j2", f"notices/{n.id}.md", n=n)
+        for n in sorted(cat.notices.values(), key=lambda n: n.id)
+    ]
     if only is None or any(p.startswith("notices/") and not p.endswith(".md") for p in only):
         pages += feed_pages(cat, site_url)
     return pages if only is None else [p for p in pages if p.path in only]

@@ -5,6 +5,7 @@ organizations, the closest first. "Closest" is what the catalogue can tell witho
 keywords, then shared two-character words in the short names (工业机器人集成 and 工业机器人装调
 share 工业, 业机, 机器, 器人), then the same batch.
 """
+
 from __future__ import annotations
 
 import functools
@@ -18,7 +19,7 @@ RELATED_LIMIT = 8
 def _bigrams(text: str) -> frozenset[str]:
     # Cached: each certificate is compared with every other of its field (2,000 certificates
     # made 1.2 million calls per build).
-    return frozenset(text[i:i + 2] for i in range(len(text) - 1))
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -34,15 +35,21 @@ def _closeness(a: Certificate, b: Certificate) -> tuple[int, int, int]:
 
 def same_organization(cat: Catalogue, cert: Certificate) -> list[Certificate]:
     """The organization's other certificates, by batch then id."""
-    return sorted((c for c in cat.certificates_of(cert.organization) if c.id != cert.id),
-                  key=lambda c: (c.batch, c.id))
+    return sorted(
+        (c for c in cat.certificates_of(cert.organization) if c.id != cert.id),
+        key=lambda c: (c.batch, c.id),
+    )
 
 
-def same_field(cat: Catalogue, cert: Certificate,
-               limit: int = RELATED_LIMIT) -> tuple[list[Certificate], int]:
+def same_field(
+    cat: Catalogue, cert: Certificate, limit: int = RELATED_LIMIT
+) -> tuple[list[Certificate], int]:
     """Up to `limit` certificates of the same field from other organizations, closest first,
     and how many such certificates there are in all."""
-    others = [c for c in cat.certificates.values()
-              if c.field == cert.field and c.organization != cert.organization]
+    others = [
+        c
+        for c in cat.certificates.values()
+        if c.field == cert.field and c.organization != cert.organization
+    ]
     ranked = sorted(others, key=lambda c: (tuple(-x for x in _closeness(cert, c)), c.batch, c.id))
     return ranked[:limit], len(others)

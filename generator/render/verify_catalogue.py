@@ -5,6 +5,7 @@ The record names the certificate and the level; the catalogue knows what that le
 the issuing organization. Publishing writes the bare index (credentials.publish.catalogue_index);
 the site build adds these from the full catalogue.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -44,8 +45,12 @@ def verify_catalogue(cat: Catalogue) -> dict[str, Any]:
     for cid, entry in index["certificates"].items():
         standard = cat.standards.get(cat.certificates[cid].standard or "")
         if standard is not None:
-            entry["levelNotes"] = {lv.level.value: _level_note(standard, i, lv)
-                                   for i, lv in enumerate(standard.levels, start=1)}
-    index["organizations"] = {oid: {"name": org.name, "aliases": list(org.aliases)}
-                              for oid, org in sorted(cat.organizations.items())}
+            entry["levelNotes"] = {
+                lv.level.value: _level_note(standard, i, lv)
+                for i, lv in enumerate(standard.levels, start=1)
+            }
+    index["organizations"] = {
+        oid: {"name": org.name, "aliases": list(org.aliases)}
+        for oid, org in sorted(cat.organizations.items())
+    }
     return index

@@ -9,6 +9,7 @@ notice only the home page and the notices index among those. After the quick upd
 `xcert serve` renders every page in the background and applies what this rule missed, so the
 served site always ends as the full build's.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -26,9 +27,21 @@ def changed_ids(old: Catalogue, new: Catalogue, kind: str) -> set[str]:
 
 
 def _same_shared_data(old: Catalogue, new: Catalogue) -> bool:
-    return (old.fields, old.exam_forms, old.majors, old.policy, old.cost_cap_notice,
-            old.cost_cap_rule) == (new.fields, new.exam_forms, new.majors, new.policy,
-                                   new.cost_cap_notice, new.cost_cap_rule)
+    return (
+        old.fields,
+        old.exam_forms,
+        old.majors,
+        old.policy,
+        old.cost_cap_notice,
+        old.cost_cap_rule,
+    ) == (
+        new.fields,
+        new.exam_forms,
+        new.majors,
+        new.policy,
+        new.cost_cap_notice,
+        new.cost_cap_rule,
+    )
 
 
 def affected_entities(old: Catalogue, new: Catalogue) -> dict[str, set[str]] | None:
@@ -70,18 +83,23 @@ def affected_entities(old: Catalogue, new: Catalogue) -> dict[str, set[str]] | N
                 if cid in certificates or cert.organization in organizations:
                     out["fields"].add(cert.field)
                     out["standards"].update([cert.standard] if cert.standard else [])
-    out["changed"] = {kind for kind, ids in (("notices", notices), ("certificates", certificates),
-                                            ("organizations", organizations),
-                                            ("standards", changed_ids(old, new, "standards")))
-                      if ids}
+    out["changed"] = {
+        kind
+        for kind, ids in (
+            ("notices", notices),
+            ("certificates", certificates),
+            ("organizations", organizations),
+            ("standards", changed_ids(old, new, "standards")),
+        )
+        if ids
+    }
     return out
 
 
 def owner(path: str) -> tuple[str, str] | None:
     """The (kind, id) a generated page belongs to, or None for pages about no single entity."""
     folder, _, name = path.partition("/")
-    if (folder in KINDS + LISTS and name.endswith(".md") and "/" not in name
-            and name != "index.md"):
+    if folder in KINDS + LISTS and name.endswith(".md") and "/" not in name and name != "index.md":
         return folder, name.removesuffix(".md")
     return None
 

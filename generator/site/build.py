@@ -4,6 +4,7 @@ Records are verified and published (into a folder of their own) before the pages
 because the certificate and field pages show how many certificates were issued, counted from the
 published records; they join the site after Pagefind has indexed it, so no record is indexed.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -71,8 +72,10 @@ def _extra(root: Path) -> dict[str, Any]:
     fingerprint = root_fingerprint(root / "keys")
     if not fingerprint:
         return {}
-    return {"root_fingerprint": fingerprint,
-            "demo_registry": load_registry(root / REGISTRY_FILE).demo}
+    return {
+        "root_fingerprint": fingerprint,
+        "demo_registry": load_registry(root / REGISTRY_FILE).demo,
+    }
 
 
 def _demo_or_none(root: Path) -> bool:
@@ -105,8 +108,10 @@ def _refuse_older_registry(root: Path, out: Path) -> None:
     except LegacyRegistryError:
         return  # a first-format registry that is not a DEMO: publishing says what to do
     if old.fingerprint == new.fingerprint and new.version < old.version:
-        raise BuildError(f"{REGISTRY_FILE} is version {new.version}, older than version "
-                         f"{old.version} already published in {out}; a registry never goes back")
+        raise BuildError(
+            f"{REGISTRY_FILE} is version {new.version}, older than version "
+            f"{old.version} already published in {out}; a registry never goes back"
+        )
 
 
 def _registry_or_legacy(path: Path) -> Registry:
@@ -119,8 +124,9 @@ def _registry_or_legacy(path: Path) -> Registry:
         raise
 
 
-def _publish_records(root: Path, out: Path, cat: Catalogue,
-                     today: dt.date) -> tuple[int, IssuedRecords]:
+def _publish_records(
+    root: Path, out: Path, cat: Catalogue, today: dt.date
+) -> tuple[int, IssuedRecords]:
     """Verify every issued record against the key registry and publish it into `out`; a forged
     or altered record stops the build (PublishError lists them all). Returns the number of
     records and their counts per certificate, year and level."""
@@ -131,12 +137,18 @@ def _publish_records(root: Path, out: Path, cat: Catalogue,
     return report.records, IssuedRecords(counts=report.issued, demo=report.demo, as_of=today)
 
 
-def render_all(cat: Catalogue, today: dt.date, issued: IssuedRecords, site_url: str | None,
-               only: Collection[str] | None = None) -> list[Page]:
+def render_all(
+    cat: Catalogue,
+    today: dt.date,
+    issued: IssuedRecords,
+    site_url: str | None,
+    only: Collection[str] | None = None,
+) -> list[Page]:
     """The generated pages and data files of the docs tree (`only`: those paths; API files are
     always all rendered)."""
-    return (render_pages(cat, today=today, issued=issued, site_url=site_url, only=only)
-            + render_api(cat, today=today, issued=issued))
+    return render_pages(cat, today=today, issued=issued, site_url=site_url, only=only) + render_api(
+        cat, today=today, issued=issued
+    )
 
 
 def _move_into(src: Path, dst: Path) -> None:
@@ -162,8 +174,9 @@ def _remove_stale(out: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def build_site(opts: BuildOptions, *, catalogue: Catalogue | None = None,
-               html_cache: HtmlCache | None = None) -> BuildReport:
+def build_site(
+    opts: BuildOptions, *, catalogue: Catalogue | None = None, html_cache: HtmlCache | None = None
+) -> BuildReport:
     """`catalogue`: the catalogue of `opts.root`, when the caller has already loaded it;
     `html_cache`: pages built before, for a caller that builds more than once (serve, diff)."""
     root, out = opts.root.resolve(), opts.out.resolve()
@@ -180,16 +193,23 @@ def build_site(opts: BuildOptions, *, catalogue: Catalogue | None = None,
                 opts.tree.mkdir(parents=True)
             try:
                 published = work / "published"
-                records, issued = (_publish_records(root, published, cat, opts.today)
-                                   if opts.records else (0, IssuedRecords(as_of=opts.today)))
+                records, issued = (
+                    _publish_records(root, published, cat, opts.today)
+                    if opts.records
+                    else (0, IssuedRecords(as_of=opts.today))
+                )
                 # The site's address makes the sitemap, canonical links and the feeds' links
                 # absolute (mkdocs reads it from the generated mkdocs.yml).
                 site_url = site_address(root, records=opts.records)
                 pages = render_all(cat, opts.today, issued, site_url)
-                config = write_tree(work=tree, site_src=root / "site_src", pages=pages,
-                                    base_config=root / "mkdocs.yml",
-                                    extra=_extra(root) if opts.records else {},
-                                    site_url=site_url)
+                config = write_tree(
+                    work=tree,
+                    site_src=root / "site_src",
+                    pages=pages,
+                    base_config=root / "mkdocs.yml",
+                    extra=_extra(root) if opts.records else {},
+                    site_url=site_url,
+                )
                 epoch = calendar.timegm(opts.today.timetuple())
                 if opts.renderer is Renderer.ZENSICAL:
                     build_html_zensical(config, epoch=epoch)
@@ -205,8 +225,15 @@ def build_site(opts: BuildOptions, *, catalogue: Catalogue | None = None,
         # The lock file, the temporary folder, mkdocs, Pagefind and publishing all write beside
         # the site: wherever the disk fills up, the message is the same and the site is kept.
         if _disk_full(e):
-            raise BuildError(f"no space left on the device while building in {out.parent}; "
-                             f"{out} is unchanged") from e
+            raise BuildError(
+                f"no space left on the device while building in {out.parent}; {out} is unchanged"
+            ) from e
         raise BuildError(f"build failed: {e}; {out} is unchanged") from e
-    return BuildReport(pages=len(pages), indexed=indexed, records=records, out=out,
-                       generated=tuple(pages), issued=issued)
+    return BuildReport(
+        pages=len(pages),
+        indexed=indexed,
+        records=records,
+        out=out,
+        generated=tuple(pages),
+        issued=issued,
+    )

@@ -13,6 +13,7 @@ mkdocs' own functions) and changes two things that leave the output byte for byt
 A configuration with plugins, or with anchor validation raised to warnings (which needs every
 page read in one process), is built by mkdocs' own `build`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -90,8 +91,9 @@ class _Job:
 _JOB: _Job | None = None
 
 
-def build_html(config_file: Path, *, epoch: int, workers: int | None = None,
-               cache: HtmlCache | None = None) -> None:
+def build_html(
+    config_file: Path, *, epoch: int, workers: int | None = None, cache: HtmlCache | None = None
+) -> None:
     """mkdocs build; warnings are errors (a broken link is a bug in the generator or site_src)."""
     # mkdocs stamps the sitemap and its gzip header with the build time; fixing it makes two
     # builds of the same inputs on the same date byte-identical.
@@ -118,8 +120,13 @@ def _plain(config: MkDocsConfig) -> bool:
     return not list(config.plugins) and anchors < logging.WARNING
 
 
-def _build(config: MkDocsConfig, tree: Path, workers: int | None, cache: HtmlCache | None,
-           handler: _Collect) -> None:
+def _build(
+    config: MkDocsConfig,
+    tree: Path,
+    workers: int | None,
+    cache: HtmlCache | None,
+    handler: _Collect,
+) -> None:
     """mkdocs.commands.build.build for a configuration without plugins, pages in parallel."""
     global _JOB
     utils.clean_directory(config.site_dir)
@@ -228,16 +235,22 @@ def _files_under(folder: Path) -> Iterator[Path]:
         yield from sorted(p for p in folder.rglob("*") if p.is_file())
 
 
-def _lookup(cache: HtmlCache, config: MkDocsConfig, tree: Path, nav: Navigation,
-            doc_files: Sequence[File], file_set: frozenset[str]) -> tuple[dict[str, str],
-                                                                        dict[str, bytes]]:
+def _lookup(
+    cache: HtmlCache,
+    config: MkDocsConfig,
+    tree: Path,
+    nav: Navigation,
+    doc_files: Sequence[File],
+    file_set: frozenset[str],
+) -> tuple[dict[str, str], dict[str, bytes]]:
     signature = _signature(config, tree, nav)
     usable = cache.usable_sets(file_set)
     keys: dict[str, str] = {}
     cached: dict[str, bytes] = {}
     for file in doc_files:
-        key = hashlib.sha256(signature + file.src_uri.encode() + b"\0"
-                             + Path(file.abs_src_path or "").read_bytes()).hexdigest()
+        key = hashlib.sha256(
+            signature + file.src_uri.encode() + b"\0" + Path(file.abs_src_path or "").read_bytes()
+        ).hexdigest()
         keys[file.src_uri] = key
         entry = cache.entries.get(key)
         if entry is not None and entry[1] in usable:
@@ -245,9 +258,13 @@ def _lookup(cache: HtmlCache, config: MkDocsConfig, tree: Path, nav: Navigation,
     return keys, cached
 
 
-def _store(cache: HtmlCache, keys: dict[str, str], cached: dict[str, bytes],
-           results: list[tuple[list[str], dict[str, bytes], str]],
-           file_set: frozenset[str]) -> None:
+def _store(
+    cache: HtmlCache,
+    keys: dict[str, str],
+    cached: dict[str, bytes],
+    results: list[tuple[list[str], dict[str, bytes], str]],
+    file_set: frozenset[str],
+) -> None:
     set_id = next((i for i, s in cache.file_sets.items() if s == file_set), None)
     if set_id is None:
         set_id = max(cache.file_sets, default=0) + 1

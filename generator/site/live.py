@@ -5,6 +5,7 @@ to each HTML page it sends (a module script from the site's own origin, which th
 allows); the script polls `/__xcert/state.json` and reloads the page when a rebuild finished, or
 shows the error of a broken edit over the page (the last good site stays served beneath it).
 """
+
 from __future__ import annotations
 
 import http.server
@@ -79,8 +80,9 @@ class LiveState:
 
     def as_json(self) -> bytes:
         with self.lock:
-            return json.dumps({"version": self.version, "error": self.error},
-                              ensure_ascii=False).encode("utf-8")
+            return json.dumps(
+                {"version": self.version, "error": self.error}, ensure_ascii=False
+            ).encode("utf-8")
 
 
 def handler(site: Path, state: LiveState) -> type[http.server.SimpleHTTPRequestHandler]:

@@ -18,6 +18,7 @@ catalogue files only:
 A page added or removed (a new notice, an id renamed) changes the navigation's file list, so that
 edit takes a full build. The result is byte for byte the full build's (tests/test_preview.py).
 """
+
 from __future__ import annotations
 
 import calendar
@@ -100,9 +101,17 @@ class Preview:
             self.session, self.cat = None, None
         with self.lock:
             report: BuildReport = build_site(
-                BuildOptions(root=self.opts.root, out=self.opts.out, today=self.opts.today,
-                             records=self.opts.records, search=self.opts.search, tree=self.tree),
-                catalogue=cat, html_cache=self.html_cache)
+                BuildOptions(
+                    root=self.opts.root,
+                    out=self.opts.out,
+                    today=self.opts.today,
+                    records=self.opts.records,
+                    search=self.opts.search,
+                    tree=self.tree,
+                ),
+                catalogue=cat,
+                html_cache=self.html_cache,
+            )
         with self.apply_lock:
             self.pages = {p.path: p.content for p in report.generated}
             self.issued = report.issued
@@ -115,20 +124,23 @@ class Preview:
         """Rebuild after `changed_files` changed: the pages the edit may change (affected.py),
         or a full build unless all are catalogue files and the last build's tree is there."""
         catalogue = (self.opts.root / "catalogue").resolve()
-        if self.cat is None or not all(catalogue in Path(p).resolve().parents
-                                       for p in changed_files):
+        if self.cat is None or not all(
+            catalogue in Path(p).resolve().parents for p in changed_files
+        ):
             return self.full()
         start, cpu = time.perf_counter(), time.process_time()
         cat = load_catalogue(self.opts.root / "catalogue", cache=self.file_cache)
         entities = affected_entities(self.cat, cat)
-        if entities is None or any(getattr(self.cat, k).keys() != getattr(cat, k).keys()
-                                   for k in ("certificates", "organizations", "notices",
-                                             "standards")):
+        if entities is None or any(
+            getattr(self.cat, k).keys() != getattr(cat, k).keys()
+            for k in ("certificates", "organizations", "notices", "standards")
+        ):
             return self.full()  # a page added or removed, or data every page uses
         only = affected_pages(self.pages, entities)
         # The data files (api/) follow in `settle`: the page is what the clerk looks at.
-        pages = render_pages(cat, today=self.opts.today, issued=self._issued(),
-                             site_url=self.site_url, only=only)
+        pages = render_pages(
+            cat, today=self.opts.today, issued=self._issued(), site_url=self.site_url, only=only
+        )
         with self.apply_lock:
             if any(p.path not in self.pages for p in pages):
                 return self.full()

@@ -5,6 +5,7 @@ it returns only once every file of the bundle is written. (Through the package's
 leaving the context returns before the bundle's static files are all on disk, and a loaded
 machine then produced truncated files.)
 """
+
 from __future__ import annotations
 
 import errno
@@ -23,7 +24,16 @@ _NEARLY_FULL = 1024 * 1024  # bytes free below which empty output means the disk
 
 def index_site(site: Path) -> int:
     """Write site/pagefind/; returns the number of pages indexed."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--force-language", "zh", "--silent"]
+    command = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(site),
+        "--force-language",
+        "zh",
+        "--silent",
+    ]
     try:
         result = subprocess.run(command, check=False, capture_output=True, text=True, timeout=1800)
     except (OSError, subprocess.TimeoutExpired) as e:

@@ -13,6 +13,7 @@ query word 数 never saw 数控 (in the next chunk) and 数控 lost its certific
 chunk holds whole groups of words that begin with the same character, and starts at that
 character, so all the words a query word can be a prefix of are in its chunk.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -31,8 +32,10 @@ MAGIC = b"pagefind_dcd"
 def _read(path: Path) -> Any:
     raw = gzip.decompress(path.read_bytes())
     if not raw.startswith(MAGIC):
-        raise BuildError(f"unexpected Pagefind file format in {path.name}; is the pinned version installed?")
-    return cbor2.loads(raw[len(MAGIC):])
+        raise BuildError(
+            f"unexpected Pagefind file format in {path.name}; is the pinned version installed?"
+        )
+    return cbor2.loads(raw[len(MAGIC) :])
 
 
 def _encode(data: Any) -> bytes:
@@ -100,4 +103,6 @@ def stabilize(bundle: Path) -> None:
         meta_path.unlink()
         (bundle / f"pagefind.{new_meta_hash}.pf_meta").write_bytes(data)
         info["hash"] = new_meta_hash
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    entry_path.write_text(
+        json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )

@@ -1,4 +1,5 @@
 """Atomic replacement of the published site folder, and the lock that keeps builds apart."""
+
 from __future__ import annotations
 
 import ctypes

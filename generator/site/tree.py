@@ -3,6 +3,7 @@
 The tree is plain Markdown with front matter, a theme overrides folder and an mkdocs.yml, so any
 mkdocs-compatible renderer can build it; nothing depends on a plugin.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -27,8 +28,15 @@ def _refuse_links(site_src: Path) -> None:
         raise BuildError(f"symbolic links are not allowed in site_src/: {names}")
 
 
-def write_tree(*, work: Path, site_src: Path, pages: list[Page], base_config: Path,
-               extra: dict[str, Any], site_url: str | None = None) -> Path:
+def write_tree(
+    *,
+    work: Path,
+    site_src: Path,
+    pages: list[Page],
+    base_config: Path,
+    extra: dict[str, Any],
+    site_url: str | None = None,
+) -> Path:
     """Write `work`/docs, `work`/overrides and `work`/mkdocs.yml; return the config path.
     `site_url`, when known, is the site's address as the build resolved it."""
     _refuse_links(site_src)

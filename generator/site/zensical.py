@@ -5,6 +5,7 @@ zensical` uses it in place of mkdocs. It runs as its own command (a Rust program
 Python wrapper) in strict mode, so a warning fails the build as it does with mkdocs. What it does
 not yet do the way mkdocs + Material does is listed in docs/zensical.md.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -27,13 +28,31 @@ def zensical_available() -> bool:
 def build_html_zensical(config_file: Path, *, epoch: int) -> None:
     """zensical build --strict of `config_file` into the site folder beside it."""
     if not zensical_available():
-        raise BuildError("Zensical is not installed: pip install -e '.[zensical]' "
-                         "(or build with the default renderer, mkdocs)")
+        raise BuildError(
+            "Zensical is not installed: pip install -e '.[zensical]' "
+            "(or build with the default renderer, mkdocs)"
+        )
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "NO_COLOR": "1"}
-    command = [sys.executable, "-m", "zensical", "build", "--strict", "--clean", "--config-file", str(config_file)]
+    command = [
+        sys.executable,
+        "-m",
+        "zensical",
+        "build",
+        "--strict",
+        "--clean",
+        "--config-file",
+        str(config_file),
+    ]
     try:
-        result = subprocess.run(command, cwd=config_file.parent, env=env, capture_output=True,
-                                text=True, timeout=1800, check=False)
+        result = subprocess.run(
+            command,
+            cwd=config_file.parent,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired) as e:
         raise BuildError(f"Zensical could not run: {e}") from e
     if result.returncode != 0:

@@ -1,4 +1,5 @@
 """Load every catalogue file, check it, and build the typed Catalogue; all errors in one run."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,8 +18,12 @@ from generator.models import Catalogue
 from generator.validate import construct, policy, references, schema
 
 # Folder name → schema kind, in the order they are read.
-ENTITY_DIRS = {"organizations": "organization", "certificates": "certificate",
-               "standards": "standard", "notices": "notice"}
+ENTITY_DIRS = {
+    "organizations": "organization",
+    "certificates": "certificate",
+    "standards": "standard",
+    "notices": "notice",
+}
 # Singleton files a catalogue may leave out: majors until standards name majors; policy.yaml
 # then holds the defaults of generator.models.Policy.
 OPTIONAL_FILES = {"majors", "policy", "integration"}
@@ -37,11 +42,13 @@ class FileCache:
     Cross-references and everything after are checked again on every load."""
 
     def __init__(self) -> None:
-        self._files: dict[tuple[str, str], tuple[tuple[int, int, int], LocatedDict | None,
-                                                 list[LocatedError]]] = {}
+        self._files: dict[
+            tuple[str, str], tuple[tuple[int, int, int], LocatedDict | None, list[LocatedError]]
+        ] = {}
 
-    def get(self, kind: str, path: Path,
-            shown: str) -> tuple[LocatedDict | None, list[LocatedError]]:
+    def get(
+        self, kind: str, path: Path, shown: str
+    ) -> tuple[LocatedDict | None, list[LocatedError]]:
         try:
             st = path.lstat()
             stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
@@ -63,8 +70,11 @@ def _read(kind: str, path: Path, shown: str) -> tuple[LocatedDict | None, list[L
     except LocatedError as e:
         return None, [e]
     if not isinstance(data, LocatedDict):
-        return None, [ValidationError("the file must hold a mapping of fields",
-                                      location=Location(shown, 1, 1))]
+        return None, [
+            ValidationError(
+                "the file must hold a mapping of fields", location=Location(shown, 1, 1)
+            )
+        ]
     found = schema.check(kind, data, shown)
     return (None if found else data), list(found)
 
@@ -77,8 +87,11 @@ class _Collector:
         self.cache = cache
 
     def load(self, kind: str, path: Path, shown: str) -> LocatedDict | None:
-        data, errors = (self.cache.get(kind, path, shown) if self.cache is not None
-                        else _read(kind, path, shown))
+        data, errors = (
+            self.cache.get(kind, path, shown)
+            if self.cache is not None
+            else _read(kind, path, shown)
+        )
         self.errors.extend(errors)
         return data
 
@@ -108,13 +121,20 @@ def check_catalogue(root: Path, *, min_working_days: int | None = None) -> Check
     if errors:
         return CheckResult(None, errors, [], shown)
     assert catalogue is not None
-    return CheckResult(catalogue, [], policy.check(catalogue, min_working_days=min_working_days), shown)
+    return CheckResult(
+        catalogue, [], policy.check(catalogue, min_working_days=min_working_days), shown
+    )
 
 
-def _collect(root: Path,
-             cache: FileCache | None = None) -> tuple[Catalogue | None, list[LocatedError], str]:
+def _collect(
+    root: Path, cache: FileCache | None = None
+) -> tuple[Catalogue | None, list[LocatedError], str]:
     if not root.is_dir():
-        return None, [ValidationError("catalogue folder not found", location=Location(str(root)))], str(root)
+        return (
+            None,
+            [ValidationError("catalogue folder not found", location=Location(str(root)))],
+            str(root),
+        )
     c = _Collector(cache)
     singletons: dict[str, Any] = {}
     for kind in ("fields", "exam_forms", "majors", "policy", "integration"):
@@ -141,17 +161,28 @@ def _collect(root: Path,
                 failed[kind].add(path.stem)  # its own error says why; references to it do not
             else:
                 if data["id"] != path.stem:
-                    c.errors.append(ValidationError(
-                        f"id '{data['id']}' does not match the file name '{path.name}'",
-                        location=data.key_locations["id"], field="id"))
+                    c.errors.append(
+                        ValidationError(
+                            f"id '{data['id']}' does not match the file name '{path.name}'",
+                            location=data.key_locations["id"],
+                            field="id",
+                        )
+                    )
                 raw[kind].append((shown, data))
     catalogue = construct.build(singletons, raw, c.errors)
     if catalogue is not None:
         majors_failed = (root / "majors.yaml").is_file() and singletons.get("majors") is None
-        c.errors.extend(references.check(catalogue, references.Failed(
-            organizations=frozenset(failed["organization"]),
-            certificates=frozenset(failed["certificate"]),
-            standards=frozenset(failed["standard"]), notices=frozenset(failed["notice"]),
-            majors=majors_failed)))
+        c.errors.extend(
+            references.check(
+                catalogue,
+                references.Failed(
+                    organizations=frozenset(failed["organization"]),
+                    certificates=frozenset(failed["certificate"]),
+                    standards=frozenset(failed["standard"]),
+                    notices=frozenset(failed["notice"]),
+                    majors=majors_failed,
+                ),
+            )
+        )
     c.errors.sort(key=lambda e: (e.location.file, e.location.line, e.location.column))
     return catalogue, c.errors, f"{root.name}/"

@@ -4,6 +4,7 @@ A 公示 shorter than the minimum of working days (catalogue/policy.yaml) is leg
 document may really have set that period. So it is a warning, which `xcert check --strict` (the
 pull-request check) turns into an error until the notice is corrected or listed as accepted.
 """
+
 from __future__ import annotations
 
 from generator import workdays
@@ -27,10 +28,15 @@ def check(cat: Catalogue, *, min_working_days: int | None = None) -> list[Catalo
             warnings.append(CatalogueWarning(str(e), location=where, field="period"))
             continue
         if days < minimum:
-            warnings.append(CatalogueWarning(
-                f"the 公示 period {n.period.start} to {n.period.end} has {days} working day"
-                f"{'s' if days != 1 else ''}, fewer than the minimum of {minimum}; "
-                f"lengthen it, or, if the document really sets it, add '{n.id}' to "
-                "accepted_short_announcements in "
-                f"catalogue/policy.yaml", location=where, field="period"))
+            warnings.append(
+                CatalogueWarning(
+                    f"the 公示 period {n.period.start} to {n.period.end} has {days} working day"
+                    f"{'s' if days != 1 else ''}, fewer than the minimum of {minimum}; "
+                    f"lengthen it, or, if the document really sets it, add '{n.id}' to "
+                    "accepted_short_announcements in "
+                    f"catalogue/policy.yaml",
+                    location=where,
+                    field="period",
+                )
+            )
     return warnings

@@ -4,6 +4,7 @@ An id whose file exists but failed to load or validate is not reported here: tha
 error is the cause, and a certificate without a name would otherwise also show up as an "unknown
 certificate" in every notice that names it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Container, Iterable
@@ -25,8 +26,9 @@ class Failed:
     majors: bool = False  # majors.yaml exists but did not validate
 
 
-def _missing(ids: Iterable[str], known: Container[str], what: str, entity: object,
-             field: str) -> list[LocatedError]:
+def _missing(
+    ids: Iterable[str], known: Container[str], what: str, entity: object, field: str
+) -> list[LocatedError]:
     out: list[LocatedError] = []
     for i, ref in enumerate(ids):
         if ref not in known:
@@ -36,8 +38,9 @@ def _missing(ids: Iterable[str], known: Container[str], what: str, entity: objec
     return out
 
 
-def _one(ref: str | None, known: Container[str], what: str, entity: object,
-         field: str) -> list[LocatedError]:
+def _one(
+    ref: str | None, known: Container[str], what: str, entity: object, field: str
+) -> list[LocatedError]:
     if ref is None or ref in known:
         return []
     loc = entity.where.get(field, entity.location)  # type: ignore[attr-defined]
@@ -52,9 +55,13 @@ def _unknown_majors(cat: Catalogue, standard: object) -> list[LocatedError]:
                 if cat.major_named(name) is None:
                     path = f"levels[{i}].majors.{edu.value}[{j}]"
                     loc = standard.where.get(path, standard.location)  # type: ignore[attr-defined]
-                    errors.append(ValidationError(
-                        f"unknown major '{name}': add it to catalogue/majors.yaml with an id",
-                        location=loc, field=path))
+                    errors.append(
+                        ValidationError(
+                            f"unknown major '{name}': add it to catalogue/majors.yaml with an id",
+                            location=loc,
+                            field=path,
+                        )
+                    )
     return errors
 
 
@@ -73,24 +80,38 @@ def check(cat: Catalogue, failed: Failed = Failed()) -> list[LocatedError]:
         if not failed.majors:
             errors += _unknown_majors(cat, s)
     for n in cat.notices.values():
-        errors += _missing(n.concerns.organizations, orgs, "organization", n,
-                           "concerns.organizations")
-        errors += _missing(n.concerns.certificates, certs, "certificate", n,
-                           "concerns.certificates")
+        errors += _missing(
+            n.concerns.organizations, orgs, "organization", n, "concerns.organizations"
+        )
+        errors += _missing(
+            n.concerns.certificates, certs, "certificate", n, "concerns.certificates"
+        )
         errors += _missing(n.concerns.standards, stds, "standard", n, "concerns.standards")
         errors += _missing(n.related, notices, "notice", n, "related")
         for i, plan in enumerate(n.training_plans):
-            errors += _one(plan.certificate, certs, "certificate", n,
-                           f"training_plans[{i}].certificate")
-            errors += _one(plan.organization, orgs, "organization", n,
-                           f"training_plans[{i}].organization")
+            errors += _one(
+                plan.certificate, certs, "certificate", n, f"training_plans[{i}].certificate"
+            )
+            errors += _one(
+                plan.organization, orgs, "organization", n, f"training_plans[{i}].organization"
+            )
         if n.id in n.related:
-            errors.append(ValidationError("a notice cannot be related to itself",
-                                          location=n.where.get("related", n.location), field="related"))
+            errors.append(
+                ValidationError(
+                    "a notice cannot be related to itself",
+                    location=n.where.get("related", n.location),
+                    field="related",
+                )
+            )
     errors += _source_notices(cat, notices)
     errors += _unplaced_corrections(cat)
-    errors += _missing(cat.policy.accepted_short_announcements, notices, "notice", cat.policy,
-                       "accepted_short_announcements")
+    errors += _missing(
+        cat.policy.accepted_short_announcements,
+        notices,
+        "notice",
+        cat.policy,
+        "accepted_short_announcements",
+    )
     return errors + check_cost_cap_notice(cat, notices) + fees.check(cat)
 
 
@@ -104,13 +125,22 @@ def _unplaced_corrections(cat: Catalogue) -> list[LocatedError]:
             path = f"corrections[{i}].corrected"
             loc = s.where.get(path, s.location)
             if c.corrected not in texts:
-                errors.append(ValidationError(
-                    f"'{c.corrected}' is not a work area, task, skill or requirement of this "
-                    "standard: a correction must name the text exactly as the standard has it",
-                    location=loc, field=path))
+                errors.append(
+                    ValidationError(
+                        f"'{c.corrected}' is not a work area, task, skill or requirement of this "
+                        "standard: a correction must name the text exactly as the standard has it",
+                        location=loc,
+                        field=path,
+                    )
+                )
             elif c.corrected == c.printed:
-                errors.append(ValidationError("the corrected text is the same as the printed one",
-                                              location=loc, field=path))
+                errors.append(
+                    ValidationError(
+                        "the corrected text is the same as the printed one",
+                        location=loc,
+                        field=path,
+                    )
+                )
     return errors
 
 
@@ -125,12 +155,19 @@ def _source_notices(cat: Catalogue, notices: Container[str]) -> list[LocatedErro
     return errors
 
 
-def check_cost_cap_notice(cat: Catalogue,
-                          notices: Container[str] | None = None) -> list[LocatedError]:
+def check_cost_cap_notice(
+    cat: Catalogue, notices: Container[str] | None = None
+) -> list[LocatedError]:
     """The notice exam_forms.yaml cites must be in the catalogue."""
     known: Container[str] = cat.notices if notices is None else notices
     if cat.cost_cap_notice and cat.cost_cap_notice not in known:
         from generator.errors import Location
-        return [ValidationError(f"unknown notice '{cat.cost_cap_notice}'",
-                                location=Location("catalogue/exam_forms.yaml"), field="notice")]
+
+        return [
+            ValidationError(
+                f"unknown notice '{cat.cost_cap_notice}'",
+                location=Location("catalogue/exam_forms.yaml"),
+                field="notice",
+            )
+        ]
     return []

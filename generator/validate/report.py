@@ -3,6 +3,7 @@
 `::error file=…,line=…,col=…,title=…::message` makes the hosted CI point at the line in the pull
 request's diff, so a clerk sees what is wrong where it is wrong.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -3,6 +3,7 @@
 The schemas are the one description of the file formats: editors use them while typing, and the
 validator uses the same files, so the two cannot disagree.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,11 +21,28 @@ from generator.load import LocatedDict, LocatedList
 from generator.load.yaml_loader import Yaml11Int
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "catalogue" / "schemas"
-KINDS = ("organization", "certificate", "standard", "notice", "fields", "exam_forms", "majors",
-         "policy", "integration")
+KINDS = (
+    "organization",
+    "certificate",
+    "standard",
+    "notice",
+    "fields",
+    "exam_forms",
+    "majors",
+    "policy",
+    "integration",
+)
 
-_TYPE_NAMES = {bool: "a boolean", int: "a number", Yaml11Int: "a number", float: "a number",
-               str: "text", list: "a list", dict: "a mapping", type(None): "empty"}
+_TYPE_NAMES = {
+    bool: "a boolean",
+    int: "a number",
+    Yaml11Int: "a number",
+    float: "a number",
+    str: "text",
+    list: "a list",
+    dict: "a mapping",
+    type(None): "empty",
+}
 
 _JSON_TYPES = {"string": str, "integer": int, "number": float, "array": list, "object": dict}
 
@@ -54,12 +72,16 @@ def _locate(root: Any, path: list[Any], file: str) -> tuple[Location, str]:
 def _describe(value: Any) -> str:
     kind = _TYPE_NAMES.get(type(value), type(value).__name__)
     if isinstance(value, bool):
-        return f"{kind} ({str(value).lower()}; YAML reads yes/no/on/off as booleans: quote the text)"
+        return (
+            f"{kind} ({str(value).lower()}; YAML reads yes/no/on/off as booleans: quote the text)"
+        )
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{kind} ({value}; quote it if it is text, e.g. a postcode or code)"
     if isinstance(value, str) and _looks_numeric(value):
-        return (f"{kind} ('{value}': YAML reads 1e3 as text; write the number in plain digits, "
-                "e.g. 1000)")
+        return (
+            f"{kind} ('{value}': YAML reads 1e3 as text; write the number in plain digits, "
+            "e.g. 1000)"
+        )
     return kind
 
 
@@ -91,8 +113,10 @@ def _message(error: SchemaError) -> str:
         return f"'{instance}' is not one of: {allowed}"
     if v == "pattern":
         if "a-z0-9" in value:
-            return (f"'{instance}' is not a valid id: use lower-case ASCII letters, digits "
-                    "and single hyphens")
+            return (
+                f"'{instance}' is not a valid id: use lower-case ASCII letters, digits "
+                "and single hyphens"
+            )
         if "[0-9]{4}" in value:
             return f"'{instance}' is not a date in the form YYYY-MM-DD"
     if v in ("minimum", "maximum", "exclusiveMinimum"):
@@ -153,15 +177,25 @@ def _yaml11_numbers(data: Any, file: str, reported: set[str]) -> list[Validation
     found: list[ValidationError] = []
 
     def walk(node: Any, path: list[Any]) -> None:
-        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        items = (
+            node.items()
+            if isinstance(node, dict)
+            else enumerate(node)
+            if isinstance(node, list)
+            else ()
+        )
         for key, value in items:
             if isinstance(value, Yaml11Int):
                 loc, name = _locate(data, [*path, key], file)
                 if name not in reported:
-                    found.append(ValidationError(
-                        f"'{value.source}' is read by YAML as the number {int(value)}; "
-                        "write the number in plain digits, or quote it if it is text",
-                        location=loc, field=name))
+                    found.append(
+                        ValidationError(
+                            f"'{value.source}' is read by YAML as the number {int(value)}; "
+                            "write the number in plain digits, or quote it if it is text",
+                            location=loc,
+                            field=name,
+                        )
+                    )
             else:
                 walk(value, [*path, key])
 

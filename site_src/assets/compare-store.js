@@ -1,7 +1,7 @@
 // The compare selection shared by every page: certificate ids in the URL (?c=a,b) when on the
 // compare page, remembered in localStorage so "加入对比" on any certificate page adds to it.
 export const MAX = 4;
-const KEY = "xcert-compare";
+const KEY = 'xcert-compare';
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 export function clean(ids) {
@@ -14,7 +14,7 @@ export function clean(ids) {
 
 export function load() {
   try {
-    return clean(JSON.parse(localStorage.getItem(KEY) || "[]"));
+    return clean(JSON.parse(localStorage.getItem(KEY) || '[]'));
   } catch {
     return [];
   }
@@ -29,12 +29,12 @@ export function save(ids) {
 }
 
 export function fromUrl(search = window.location.search) {
-  const raw = new URLSearchParams(search).get("c");
-  return raw === null ? null : clean(raw.split(","));
+  const raw = new URLSearchParams(search).get('c');
+  return raw === null ? null : clean(raw.split(','));
 }
 
 export function compareUrl(ids, base) {
   const url = new URL(base);
-  url.search = ids.length ? `?c=${ids.join(",")}` : "";
+  url.search = ids.length ? `?c=${ids.join(',')}` : '';
   return url.toString();
 }

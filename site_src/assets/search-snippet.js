@@ -9,30 +9,30 @@
 
 const HAN = /\p{Script=Han}/u;
 // Where a sentence or clause may end, so a snippet may start after it or end with it.
-const STOPS = new Set([..."。！？；，、：）」』》”"]);
-const OPENERS = new Set([..."（「『《“"]);
+const STOPS = new Set([...'。！？；，、：）」』》”']);
+const OPENERS = new Set([...'（「『《“']);
 // Trim a cut end back to punctuation only if that keeps most of the snippet.
 const KEEP = 0.5;
 
 /** The excerpt's text as characters, each knowing whether it is inside a <mark>. */
 function parse(html) {
   const chars = [];
-  const box = document.createElement("template");
+  const box = document.createElement('template');
   box.innerHTML = html;
   for (const node of box.content.childNodes) {
-    const marked = node.nodeName === "MARK";
-    for (const ch of node.textContent ?? "") chars.push({ ch, marked });
+    const marked = node.nodeName === 'MARK';
+    for (const ch of node.textContent ?? '') chars.push({ ch, marked });
   }
   return chars;
 }
 
 function render(chars) {
-  let html = "";
+  let html = '';
   let open = false;
-  const escapeHtml = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const escapeHtml = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   for (const { ch, marked } of chars) {
     if (marked !== open) {
-      html += marked ? "<mark>" : "</mark>";
+      html += marked ? '<mark>' : '</mark>';
       open = marked;
     }
     html += escapeHtml(ch);
@@ -41,7 +41,8 @@ function render(chars) {
 }
 
 const isHan = (c) => c !== undefined && HAN.test(c.ch);
-const isCjkEdge = (c) => c !== undefined && (HAN.test(c.ch) || STOPS.has(c.ch) || OPENERS.has(c.ch) || /\d/.test(c.ch));
+const isCjkEdge = (c) =>
+  c !== undefined && (HAN.test(c.ch) || STOPS.has(c.ch) || OPENERS.has(c.ch) || /\d/.test(c.ch));
 
 /** Pagefind's ". " joins and the spaces between Chinese cells, as Chinese punctuation. */
 function punctuate(chars) {
@@ -49,18 +50,18 @@ function punctuate(chars) {
   for (let i = 0; i < chars.length; i += 1) {
     const c = chars[i];
     const prev = out[out.length - 1];
-    if (c.ch === "." && (chars[i + 1]?.ch === " " || i + 1 === chars.length) && isCjkEdge(prev)) {
-      if (!STOPS.has(prev.ch)) out.push({ ch: "。", marked: false });
+    if (c.ch === '.' && (chars[i + 1]?.ch === ' ' || i + 1 === chars.length) && isCjkEdge(prev)) {
+      if (!STOPS.has(prev.ch)) out.push({ ch: '。', marked: false });
       i += 1; // the space after the full stop
-      while (chars[i + 1]?.ch === " ") i += 1;
+      while (chars[i + 1]?.ch === ' ') i += 1;
       continue;
     }
-    if (c.ch === " " && prev && STOPS.has(prev.ch)) continue; // "。 试点" → "。试点"
-    if (c.ch === " " && isHan(prev)) {
+    if (c.ch === ' ' && prev && STOPS.has(prev.ch)) continue; // "。 试点" → "。试点"
+    if (c.ch === ' ' && isHan(prev)) {
       let j = i;
-      while (chars[j + 1]?.ch === " ") j += 1;
+      while (chars[j + 1]?.ch === ' ') j += 1;
       if (isHan(chars[j + 1])) {
-        out.push({ ch: "，", marked: false });
+        out.push({ ch: '，', marked: false });
         i = j;
         continue;
       }
@@ -78,7 +79,7 @@ function trimCuts(chars, cutStart, cutEnd) {
   const lastMark = chars.length - 1 - [...chars].reverse().findIndex((c) => c.marked);
   if (cutEnd && !STOPS.has(chars[end - 1]?.ch)) {
     for (let i = end - 1; i > 0; i -= 1) {
-      if (STOPS.has(chars[i].ch) && chars[i].ch !== "）") {
+      if (STOPS.has(chars[i].ch) && chars[i].ch !== '）') {
         if (i >= chars.length * KEEP && (firstMark < 0 || i >= lastMark)) end = i;
         break;
       }
@@ -86,7 +87,7 @@ function trimCuts(chars, cutStart, cutEnd) {
   }
   if (cutStart) {
     for (let i = 0; i < end; i += 1) {
-      if ("。！？；，".includes(chars[i].ch)) {
+      if ('。！？；，'.includes(chars[i].ch)) {
         if (i < (end - start) * (1 - KEEP) && (firstMark < 0 || i < firstMark)) start = i + 1;
         break;
       }
@@ -95,14 +96,18 @@ function trimCuts(chars, cutStart, cutEnd) {
   let kept = chars.slice(start, end);
   while (kept.length && STOPS.has(kept[0].ch)) kept = kept.slice(1);
   const tail = kept[kept.length - 1];
-  if (cutEnd && tail && ["，", "、", "：", "；"].includes(tail.ch)) kept = kept.slice(0, -1);
-  const ellipsis = { ch: "…", marked: false };
-  return [...(cutStart ? [ellipsis] : []), ...kept, ...(cutEnd && !STOPS.has(kept[kept.length - 1]?.ch) ? [ellipsis] : [])];
+  if (cutEnd && tail && ['，', '、', '：', '；'].includes(tail.ch)) kept = kept.slice(0, -1);
+  const ellipsis = { ch: '…', marked: false };
+  return [
+    ...(cutStart ? [ellipsis] : []),
+    ...kept,
+    ...(cutEnd && !STOPS.has(kept[kept.length - 1]?.ch) ? [ellipsis] : []),
+  ];
 }
 
 /** The page text as Pagefind returns it, without its segment marks. */
 function plain(text) {
-  return (text ?? "").replace(/\u200B/g, "").replace(/\s+/g, " ");
+  return (text ?? '').replace(/\u200B/g, '').replace(/\s+/g, ' ');
 }
 
 // How far a cut end may be moved out to the nearest punctuation in the page text.
@@ -113,20 +118,20 @@ function widen(page, start, end) {
   const before = page.slice(Math.max(0, start - REACH), start);
   let from = -1;
   for (let i = before.length - 1; i >= 0; i -= 1) {
-    if (STOPS.has(before[i]) || (before[i] === "." && before[i + 1] === " ")) {
+    if (STOPS.has(before[i]) || (before[i] === '.' && before[i + 1] === ' ')) {
       from = i + 1;
       break;
     }
   }
-  const head = from >= 0 ? before.slice(from).trimStart() : start - REACH <= 0 ? before : "";
+  const head = from >= 0 ? before.slice(from).trimStart() : start - REACH <= 0 ? before : '';
   const after = page.slice(end, end + REACH);
-  let tail = "";
+  let tail = '';
   for (let i = 0; i < after.length; i += 1) {
     if (STOPS.has(after[i]) && !OPENERS.has(after[i])) {
       tail = after.slice(0, i + 1);
       break;
     }
-    if (after[i] === "." && (after[i + 1] === " " || i + 1 === after.length)) {
+    if (after[i] === '.' && (after[i + 1] === ' ' || i + 1 === after.length)) {
       tail = `${after.slice(0, i)}. `;
       break;
     }
@@ -144,8 +149,8 @@ const unmarked = (text) => [...text].map((ch) => ({ ch, marked: false }));
 export function cleanExcerpt(excerpt, content) {
   if (!excerpt) return excerpt;
   let chars = parse(excerpt);
-  chars = chars.filter((c, i) => !(/\s/.test(c.ch) && /\s/.test(chars[i - 1]?.ch ?? "x")));
-  const text = chars.map((c) => c.ch).join("");
+  chars = chars.filter((c, i) => !(/\s/.test(c.ch) && /\s/.test(chars[i - 1]?.ch ?? 'x')));
+  const text = chars.map((c) => c.ch).join('');
   const page = plain(content);
   const at = text ? page.indexOf(text) : -1;
   let cutStart = true;
@@ -157,14 +162,14 @@ export function cleanExcerpt(excerpt, content) {
     cutEnd = at + text.length + tail.length < page.trimEnd().length;
   }
   chars = punctuate(chars);
-  while (chars.length && chars[chars.length - 1].ch === " ") chars.pop();
+  while (chars.length && chars[chars.length - 1].ch === ' ') chars.pop();
   return render(trimCuts(chars, cutStart, cutEnd));
 }
 
 /** Pagefind UI's processResult: clean snippets, and no internal fields shown as metadata. */
 // A new object: Pagefind caches the one it gives, and the engine still reads its `names`.
 export function processResult(result) {
-  const meta = Object.fromEntries(Object.entries(result.meta ?? {}).filter(([k]) => k !== "names"));
+  const meta = Object.fromEntries(Object.entries(result.meta ?? {}).filter(([k]) => k !== 'names'));
   return {
     ...result,
     meta,

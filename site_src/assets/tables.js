@@ -6,30 +6,32 @@
 const MIN_COLUMNS = 3;
 
 export function labelTable(table) {
-  const names = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+  const names = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
   if (names.length < MIN_COLUMNS) return false;
-  for (const row of table.querySelectorAll("tbody tr")) {
+  for (const row of table.querySelectorAll('tbody tr')) {
     [...row.children].forEach((cell, i) => {
       if (names[i]) cell.dataset.label = names[i];
       // One box for the cell's content (text, links, line breaks), beside the label's.
-      const content = document.createElement("span");
-      content.className = "xcert-cell";
+      const content = document.createElement('span');
+      content.className = 'xcert-cell';
       content.append(...cell.childNodes);
       cell.append(content);
     });
   }
-  table.dataset.stack = "";
-  table.closest(".md-typeset__table")?.classList.add("xcert-stack-box");
+  table.dataset.stack = '';
+  table.closest('.md-typeset__table')?.classList.add('xcert-stack-box');
   return true;
 }
 
 function labelTables() {
-  for (const table of document.querySelectorAll(".md-typeset table:not([class]):not([data-stack])")) {
+  for (const table of document.querySelectorAll(
+    '.md-typeset table:not([class]):not([data-stack])',
+  )) {
     labelTable(table);
   }
 }
 
-if (typeof document !== "undefined") {
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", labelTables);
+if (typeof document !== 'undefined') {
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', labelTables);
   else labelTables();
 }

@@ -4,6 +4,7 @@ Shared by the privacy, CSP, accessibility and mobile tests, which visit every ki
 Each kind is opened in the state a visitor sees: search with results, compare with a selection,
 the finder with a major, the verify page with a DEMO record checked.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,7 +14,9 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import TODAY, copy_repo, once_per_run, run_xcert
 
-DEMO_PASSPHRASE = "xcert-demo-passphrase"  # published on purpose: generator/credentials/issuing/demo.py
+DEMO_PASSPHRASE = (
+    "xcert-demo-passphrase"  # published on purpose: generator/credentials/issuing/demo.py
+)
 
 # A batch issued with full resident ID numbers (valid check digits): the site must publish none.
 ISSUED_HOLDERS = (
@@ -24,7 +27,6 @@ ISSUED_CSV = "证书编号,姓名,证书,等级,发证日期,身份证号\n" + "
     f"{number},{name},web-frontend,中级,2024-10-01,{national_id}\n"
     for number, name, national_id in ISSUED_HOLDERS
 )
-
 
 
 def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -52,8 +54,16 @@ def _build(work: Path) -> None:
     root, keys = copy_repo(work / "repo"), work / "demo-keys"
     steps = (
         ("demo", "--repo", str(root), "--key-dir", str(keys)),
-        ("issue", "--org", "demo", "--key", str(keys / "demo-1.xcert-key"), "--repo", str(root),
-         str(_write(work / "batch.csv", ISSUED_CSV))),
+        (
+            "issue",
+            "--org",
+            "demo",
+            "--key",
+            str(keys / "demo-1.xcert-key"),
+            "--repo",
+            str(root),
+            str(_write(work / "batch.csv", ISSUED_CSV)),
+        ),
         ("build", "--root", str(root), "--today", TODAY.isoformat()),
     )
     for step in steps:
@@ -100,12 +110,19 @@ KINDS = (
     Kind("majors", "/majors/"),
     Kind("major", "/majors/software-technology/"),
     Kind("finder", "/finder/?edu=高职&major=软件技术", ready="#xcert-finder-results li"),
-    Kind("compare", "/compare/?c=web-frontend,logistics-management,elderly-care",
-         ready="table.xcert-compare-table"),
+    Kind(
+        "compare",
+        "/compare/?c=web-frontend,logistics-management,elderly-care",
+        ready="table.xcert-compare-table",
+    ),
     Kind("search", "/search/?q=养老", ready="#xcert-search .pagefind-ui__result-link"),
     Kind("open-data", "/open-data/"),
-    Kind("verify", "/verify/", press="#xv-demo button:has-text('有效的样例')",
-         ready="#xv-result[data-verdict=valid]"),
+    Kind(
+        "verify",
+        "/verify/",
+        press="#xv-demo button:has-text('有效的样例')",
+        ready="#xv-result[data-verdict=valid]",
+    ),
     Kind("404", "/404.html"),
 )
 KIND_IDS = [k.name for k in KINDS]

@@ -7,6 +7,7 @@ function sent with `page.evaluate` (a protocol call, which the policy does not g
 again until it returns something truthy or the deadline passes. No quiet periods, no fixed sleeps:
 a busy machine only makes the wait longer.
 """
+
 from __future__ import annotations
 
 import time
@@ -15,8 +16,13 @@ from typing import Any
 POLL_MS = 50
 
 
-def wait_until(page, predicate: str, arg: Any = None,  # type: ignore[no-untyped-def]
-               timeout: float = 20.0, what: str = "") -> Any:
+def wait_until(
+    page,
+    predicate: str,
+    arg: Any = None,  # type: ignore[no-untyped-def]
+    timeout: float = 20.0,
+    what: str = "",
+) -> Any:
     """Ask `predicate` (a JS function of `arg`) until it returns a truthy value; return it."""
     deadline = time.monotonic() + timeout
     while True:
@@ -24,6 +30,7 @@ def wait_until(page, predicate: str, arg: Any = None,  # type: ignore[no-untyped
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what or predicate}: "
-                                 f"{value!r}")
+            raise AssertionError(
+                f"timed out after {timeout}s waiting for {what or predicate}: {value!r}"
+            )
         page.wait_for_timeout(POLL_MS)

@@ -5,6 +5,7 @@ axe-core is vendored from the npm registry in tests/assets/vendor/axe-core/ (see
 and injected through the DevTools protocol, which the pages' Content-Security-Policy does not
 govern; it is never published with the site.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -58,6 +59,7 @@ def test_no_serious_or_critical_axe_violations(tab, url: str, kind) -> None:  # 
 
 # ---------------------------------------------------------------- the keyboard alone
 
+
 def focused(page, selector: str) -> bool:  # type: ignore[no-untyped-def]
     return page.evaluate("(s) => document.activeElement?.matches(s) ?? false", selector)
 
@@ -74,9 +76,12 @@ def tab_to(page, selector: str, limit: int = 200) -> None:  # type: ignore[no-un
 def columns(page, n: int) -> None:  # type: ignore[no-untyped-def]
     """Wait until the compare table has `n` columns (the label column included), polled
     from Python: Playwright's wait_for_function may eval, which the pages' policy forbids."""
-    wait_until(page,
-               "(n) => document.querySelectorAll('.xcert-compare-table thead th').length === n",
-               n, what=f"{n} columns in the compare table")
+    wait_until(
+        page,
+        "(n) => document.querySelectorAll('.xcert-compare-table thead th').length === n",
+        n,
+        what=f"{n} columns in the compare table",
+    )
 
 
 def test_search_with_the_keyboard(tab, url: str) -> None:  # type: ignore[no-untyped-def]

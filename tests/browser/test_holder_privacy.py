@@ -6,6 +6,7 @@ number and its holder's name (test_accessibility.py finds one that way, with the
 The site is the one the browser tests share (_site_tour.published_site); every file is read as
 bytes, gzip files (the sitemap's copy, Pagefind's index) unpacked first.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -60,9 +61,13 @@ def test_no_full_resident_id_number_in_any_published_file(site: Path) -> None:
 
 
 def test_no_issued_record_is_listed_anywhere(site: Path) -> None:
-    needles = [text.encode() for number, name, _ in ISSUED_HOLDERS
-               for text in (number, number.lower(), name)]
-    listed = {name: [n.decode() for n in needles if n in data]
-              for name, data in published(site, LISTINGS)}
+    needles = [
+        text.encode()
+        for number, name, _ in ISSUED_HOLDERS
+        for text in (number, number.lower(), name)
+    ]
+    listed = {
+        name: [n.decode() for n in needles if n in data] for name, data in published(site, LISTINGS)
+    }
     assert {name: hits for name, hits in listed.items() if hits} == {}
     assert any(name.startswith("pagefind/") for name, _ in published(site, LISTINGS))

@@ -2,6 +2,7 @@
 plus a batch issued through the command line (_site_tour.published_site): the certificate page's
 table and chart, the field page's chart, the compare row, and the open data, all derived from the
 published records and all saying DEMO."""
+
 from __future__ import annotations
 
 import json
@@ -21,13 +22,17 @@ def url(tmp_path_factory: pytest.TempPathFactory, serve) -> str:  # type: ignore
     return published_url(tmp_path_factory, serve)
 
 
-def test_certificate_page_shows_issued_counts_from_the_records_with_chart_and_source(page, url) -> None:  # type: ignore[no-untyped-def]
+def test_certificate_page_shows_issued_counts_from_the_records_with_chart_and_source(
+    page, url
+) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{url}/certificates/web-frontend/")
     heading = page.locator("h2", has_text="颁证统计")
     assert heading.count() == 1
     section = page.locator("article")
     table = page.locator("table:has(th:text('颁证年份'))")
-    rows = table.evaluate("t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent.trim()))")
+    rows = table.evaluate(
+        "t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent.trim()))"
+    )
     total = DEMO_RECORDS + len(ISSUED_HOLDERS)
     assert rows[-1][0] == "合计" and rows[-1][4] == str(total)
     assert rows[0][0] == "2024年"

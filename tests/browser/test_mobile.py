@@ -2,6 +2,7 @@
 wider than the screen scrolls inside its own box. A full-page screenshot of each kind is kept in
 test-artifacts/mobile/ (git-ignored) for a person to look at.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -36,8 +37,12 @@ def url(tmp_path_factory: pytest.TempPathFactory, serve) -> str:  # type: ignore
 
 @pytest.fixture(scope="module")
 def phone(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": WIDTH, "height": 844}, is_mobile=True,
-                                  has_touch=True, device_scale_factor=1)
+    context = browser.new_context(
+        viewport={"width": WIDTH, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=1,
+    )
     SHOTS.mkdir(parents=True, exist_ok=True)
     yield context.new_page()
     context.close()

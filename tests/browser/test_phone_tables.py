@@ -3,6 +3,7 @@ scrolling sideways, even inside the table's own box (each row is a card of "colu
 lines; only the compare table, three certificates side by side, scrolls in its box), and the
 site title in the header is whole. On a desktop the same tables stay tables.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -36,8 +37,12 @@ def url(tmp_path_factory: pytest.TempPathFactory, serve) -> str:  # type: ignore
 
 @pytest.fixture(scope="module")
 def phone(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
-                                  has_touch=True, device_scale_factor=1)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=1,
+    )
     yield context.new_page()
     context.close()
 
@@ -78,6 +83,8 @@ def test_on_a_desktop_tables_stay_tables(page, url: str) -> None:  # type: ignor
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(f"{url}/notices/")
     page.wait_for_load_state("load")
-    cells = page.eval_on_selector_all(".md-typeset table tbody td",
-                                      "tds => [...new Set(tds.map((td) => getComputedStyle(td).display))]")
+    cells = page.eval_on_selector_all(
+        ".md-typeset table tbody td",
+        "tds => [...new Set(tds.map((td) => getComputedStyle(td).display))]",
+    )
     assert cells == ["table-cell"]

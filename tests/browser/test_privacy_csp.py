@@ -5,6 +5,7 @@ The browser tests visit every page kind once (tests/browser/_site_tour.py) in th
 sees it, recording each request, each CSP violation event and each console error. The static tests
 read every published file, so pages the tour does not open are covered too.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,12 +40,32 @@ MATERIAL_SCRIPTS = {
 }
 # Elements and attributes that make the browser fetch (links to read elsewhere are fine).
 FETCHED = {
-    ("script", "src"), ("img", "src"), ("img", "srcset"), ("source", "src"), ("source", "srcset"),
-    ("iframe", "src"), ("embed", "src"), ("object", "data"), ("video", "src"), ("video", "poster"),
-    ("audio", "src"), ("track", "src"), ("input", "src"), ("form", "action"),
+    ("script", "src"),
+    ("img", "src"),
+    ("img", "srcset"),
+    ("source", "src"),
+    ("source", "srcset"),
+    ("iframe", "src"),
+    ("embed", "src"),
+    ("object", "data"),
+    ("video", "src"),
+    ("video", "poster"),
+    ("audio", "src"),
+    ("track", "src"),
+    ("input", "src"),
+    ("form", "action"),
 }
-FETCHED_LINKS = {"stylesheet", "icon", "apple-touch-icon", "preload", "modulepreload", "prefetch",
-                 "preconnect", "dns-prefetch", "manifest"}
+FETCHED_LINKS = {
+    "stylesheet",
+    "icon",
+    "apple-touch-icon",
+    "preload",
+    "modulepreload",
+    "prefetch",
+    "preconnect",
+    "dns-prefetch",
+    "manifest",
+}
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json", "importmap"}
 NOTHING_LOADED = {"script", "link", "style", "img", "iframe", "object", "embed", "form"}
 
@@ -80,13 +101,15 @@ def tour(browser, url: str) -> dict[str, Visit]:  # type: ignore[no-untyped-def]
     for kind in KINDS:
         current.requests, current.errors = [], []
         visit(page, url, kind, settle=True)
-        seen[kind.name] = Visit(current.requests, page.evaluate("window.__cspViolations"),
-                                current.errors)
+        seen[kind.name] = Visit(
+            current.requests, page.evaluate("window.__cspViolations"), current.errors
+        )
     context.close()
     return seen
 
 
 # ---------------------------------------------------------------- in Chromium
+
 
 @browser
 def test_no_page_requests_anything_from_another_origin(tour: dict[str, Visit], url: str) -> None:
@@ -126,6 +149,7 @@ def test_the_policy_is_enforced_and_reported(page, url: str) -> None:  # type: i
 
 # ---------------------------------------------------------------- every published file
 
+
 class _Tags(HTMLParser):
     """The start tags of one page, in order, with their attributes."""
 
@@ -160,8 +184,11 @@ def _foreign(value: str) -> bool:
 
 def _page_problems(path: Path) -> list[str]:
     tags = _tags(path)
-    csp = [i for i, (t, a) in enumerate(tags)
-           if t == "meta" and a.get("http-equiv", "").lower() == "content-security-policy"]
+    csp = [
+        i
+        for i, (t, a) in enumerate(tags)
+        if t == "meta" and a.get("http-equiv", "").lower() == "content-security-policy"
+    ]
     problems = []
     if not csp:
         if any(t in NOTHING_LOADED for t, _ in tags):
@@ -172,9 +199,10 @@ def _page_problems(path: Path) -> list[str]:
         if tags[csp[0] - 1][0] != "head":  # nothing before it escapes it, page values included
             problems.append("the policy is not the first element in <head>")
         # Pagefind and the verify page's Argon2id (hash-wasm) compile WebAssembly.
-        pagefind = any(t == "script" and a.get("src", "").endswith(("pagefind-ui.js",
-                                                                   "verify/app.js"))
-                       for t, a in tags)
+        pagefind = any(
+            t == "script" and a.get("src", "").endswith(("pagefind-ui.js", "verify/app.js"))
+            for t, a in tags
+        )
         got = _policy(tags[csp[0]][1].get("content", ""))
         if got != (PAGEFIND_POLICY if pagefind else POLICY):
             problems.append(f"policy {got}")
@@ -184,14 +212,20 @@ def _page_problems(path: Path) -> list[str]:
         if tag == "style" or "style" in attrs:
             problems.append(f"an inline style on <{tag}>")
         problems += [f"an event handler {k} on <{tag}>" for k in attrs if k.startswith("on")]
-        problems += [f"a javascript: URL on <{tag}>" for k, v in attrs.items()
-                     if k in ("href", "src", "action", "formaction")
-                     and v.strip().lower().startswith("javascript:")]
+        problems += [
+            f"a javascript: URL on <{tag}>"
+            for k, v in attrs.items()
+            if k in ("href", "src", "action", "formaction")
+            and v.strip().lower().startswith("javascript:")
+        ]
         fetched = {k for t, k in FETCHED if t == tag}
         if tag == "link" and set(attrs.get("rel", "").lower().split()) & FETCHED_LINKS:
             fetched.add("href")
-        problems += [f"<{tag} {k}={attrs[k]!r}> loads from another origin"
-                     for k in sorted(fetched & attrs.keys()) if _foreign(attrs[k])]
+        problems += [
+            f"<{tag} {k}={attrs[k]!r}> loads from another origin"
+            for k in sorted(fetched & attrs.keys())
+            if _foreign(attrs[k])
+        ]
     return sorted(set(problems))
 
 
@@ -204,15 +238,21 @@ def test_every_page_has_the_policy_and_nothing_it_would_block(site: Path) -> Non
 
 def test_no_stylesheet_loads_from_another_origin(site: Path) -> None:
     pattern = re.compile(r"url\(\s*['\"]?\s*(?:https?:)?//|@import", re.IGNORECASE)
-    offenders = [str(p.relative_to(site)) for p in sorted(site.rglob("*.css"))
-                 if pattern.search(p.read_text(encoding="utf-8"))]
+    offenders = [
+        str(p.relative_to(site))
+        for p in sorted(site.rglob("*.css"))
+        if pattern.search(p.read_text(encoding="utf-8"))
+    ]
     assert offenders == []
 
 
 def test_material_inline_scripts_are_the_ones_site_src_replaces() -> None:
     partials = Path(material.__file__).parent / "templates" / "partials" / "javascripts"
-    changed = [name for name, digest in MATERIAL_SCRIPTS.items()
-               if hashlib.sha256((partials / name).read_bytes()).hexdigest() != digest]
+    changed = [
+        name
+        for name, digest in MATERIAL_SCRIPTS.items()
+        if hashlib.sha256((partials / name).read_bytes()).hexdigest() != digest
+    ]
     assert changed == [], (
         f"mkdocs-material changed partials/javascripts/{', '.join(changed)}: bring "
         "site_src/overrides/partials/javascripts/ and site_src/assets/md-scope.js up to date "

@@ -3,6 +3,7 @@ would commit and no file of the site holds a holder's name or certificate number
 a JSON escape), and in Chromium the number + name look-up finds every record. The holder's baked
 SVG and PNG certificates verify on the page like the JSON; an image without a record, or with an
 altered one, does not."""
+
 from __future__ import annotations
 
 import json
@@ -15,10 +16,15 @@ import pytest
 from conftest import REPO, TODAY, copy_repo, run_xcert
 
 pytestmark = pytest.mark.browser
-HOLDERS = (("GX-2025-000101", "韦秀英"), ("GX-2025-000102", "覃·阿依古丽"),
-           ("GX-2025-000103", "黄志强"))
-ENV = {"XCERT_PASSPHRASE": "org passphrase, long enough",
-       "XCERT_ROOT_PASSPHRASE": "root passphrase, long"}
+HOLDERS = (
+    ("GX-2025-000101", "韦秀英"),
+    ("GX-2025-000102", "覃·阿依古丽"),
+    ("GX-2025-000103", "黄志强"),
+)
+ENV = {
+    "XCERT_PASSPHRASE": "org passphrase, long enough",
+    "XCERT_ROOT_PASSPHRASE": "root passphrase, long",
+}
 
 
 @pytest.fixture(scope="module")
@@ -32,13 +38,19 @@ def issued(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     env = {**ENV, "XCERT_KEY_DIR": str(work / "keys"), "XCERT_STORE": str(work / "store")}
     csv = work / "batch.csv"
-    csv.write_text("证书编号,姓名,证书,等级,发证日期,身份证号\n" + "".join(
-        f"{n},{name},web-frontend,中级,2025-06-30,110101199003074514\n" for n, name in HOLDERS
-    ), encoding="utf-8")
-    steps = (("keys", "init-root", "--kdf", "min", "--repo", str(root)),
-             ("keys", "add-org", "miit-etc", "--kdf", "min", "--repo", str(root)),
-             ("issue", "--org", "miit-etc", "--png", "--repo", str(root), str(csv)),
-             ("build", "--root", str(root), "--today", TODAY.isoformat()))
+    csv.write_text(
+        "证书编号,姓名,证书,等级,发证日期,身份证号\n"
+        + "".join(
+            f"{n},{name},web-frontend,中级,2025-06-30,110101199003074514\n" for n, name in HOLDERS
+        ),
+        encoding="utf-8",
+    )
+    steps = (
+        ("keys", "init-root", "--kdf", "min", "--repo", str(root)),
+        ("keys", "add-org", "miit-etc", "--kdf", "min", "--repo", str(root)),
+        ("issue", "--org", "miit-etc", "--png", "--repo", str(root), str(csv)),
+        ("build", "--root", str(root), "--today", TODAY.isoformat()),
+    )
     for step in steps:
         result = run_xcert(*step, env=env)
         assert result.returncode == 0, f"xcert {step[0]}: {result.stderr}"
@@ -62,7 +74,8 @@ def test_no_file_git_would_commit_names_a_holder(issued: tuple[Path, Path]) -> N
     root, store = issued
     listed = subprocess.run(
         ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     ).stdout.split(b"\0")
     files = [root / os.fsdecode(p) for p in listed if p]
     assert any("batches" in str(p) for p in files), "the sealed batch is to be committed"
@@ -74,8 +87,9 @@ def test_no_file_git_would_commit_names_a_holder(issued: tuple[Path, Path]) -> N
 
 def test_the_site_names_no_holder(issued: tuple[Path, Path]) -> None:
     site = issued[0] / "site"
-    found = {str(p.relative_to(site)): leaks(p.read_bytes()) for p in site.rglob("*")
-             if p.is_file()}
+    found = {
+        str(p.relative_to(site)): leaks(p.read_bytes()) for p in site.rglob("*") if p.is_file()
+    }
     assert {k: v for k, v in found.items() if v} == {}
 
 
@@ -91,8 +105,11 @@ def _verdict(page) -> str:  # type: ignore[no-untyped-def]
     return str(verdict)
 
 
-def test_number_and_name_find_every_issued_record(page, serve,  # type: ignore[no-untyped-def]
-                                                  issued: tuple[Path, Path]) -> None:
+def test_number_and_name_find_every_issued_record(
+    page,
+    serve,  # type: ignore[no-untyped-def]
+    issued: tuple[Path, Path],
+) -> None:
     _open(page, serve(issued[0] / "site"))
     for number, name in HOLDERS:
         page.fill("#xv-number", number)
@@ -104,8 +121,12 @@ def test_number_and_name_find_every_issued_record(page, serve,  # type: ignore[n
     assert _verdict(page) == "not-found"
 
 
-def test_baked_certificates_verify_like_the_json(page, serve, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                 issued: tuple[Path, Path]) -> None:
+def test_baked_certificates_verify_like_the_json(
+    page,
+    serve,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    issued: tuple[Path, Path],
+) -> None:
     root, store = issued
     holder = next(store.glob("miit-etc/batches/*/holder"))
     _open(page, serve(root / "site"))

@@ -4,6 +4,7 @@ The site is the shipped catalogue built once per session (tests/conftest.py). Th
 drive the search page as a visitor does (open /search/?q=… or type into the Pagefind input and
 wait for the results); the exclusion tests ask Pagefind's JS API directly.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,6 +39,7 @@ LOAD_MORE = f"{UI} button.pagefind-ui__button"
 
 # ---------------------------------------------------------------- helpers
 
+
 def _path(href: str) -> str:
     return urlsplit(href).path
 
@@ -58,13 +60,22 @@ _ANSWER_JS = """(sel) => {
 }"""
 
 
-def wait_for_answer(page, term: str, at_least: int = 0,  # type: ignore[no-untyped-def]
-                    not_message: str = "", timeout: float = 30.0) -> tuple[str, list[str]]:
+def wait_for_answer(
+    page,
+    term: str,
+    at_least: int = 0,  # type: ignore[no-untyped-def]
+    not_message: str = "",
+    timeout: float = 30.0,
+) -> tuple[str, list[str]]:
     """Wait until the Pagefind UI shows its final answer for `term` (with a message other than
     `not_message`); returns its message and the paths shown."""
-    msg, links = wait_until(page, _ANSWER_JS, {"ui": UI, "link": RESULT_LINK, "term": term,
-                                                "atLeast": at_least, "not": not_message},
-                            timeout=timeout, what=f"the search UI's answer for {term!r}")
+    msg, links = wait_until(
+        page,
+        _ANSWER_JS,
+        {"ui": UI, "link": RESULT_LINK, "term": term, "atLeast": at_least, "not": not_message},
+        timeout=timeout,
+        what=f"the search UI's answer for {term!r}",
+    )
     return msg, [_path(h) for h in links]
 
 
@@ -119,6 +130,7 @@ def js_search(page, site_url: str, query: str | None) -> list[str]:  # type: ign
 
 # ---------------------------------------------------------------- the search page UI
 
+
 def test_yanglao_finds_both_elderly_care_certificates_and_the_organization(page, site_url):
     # 失智老年人照护's name never says 养老: its catalogue keywords do, and the page shows them.
     open_search(page, site_url, "养老")
@@ -157,8 +169,9 @@ def test_type_filter_certificate_narrows_results_to_certificates(page, site_url)
     assert ELDERLY_ASSOCIATION in before and ELDERLY_CARE in before, sorted(before)
     message = wait_for_answer(page, "照护")[0]
 
-    kind_filter = page.locator(f"{UI} summary.pagefind-ui__filter-name",
-                               has_text=re.compile(r"^\s*类型\s*$"))
+    kind_filter = page.locator(
+        f"{UI} summary.pagefind-ui__filter-name", has_text=re.compile(r"^\s*类型\s*$")
+    )
     kind_filter.click()
     page.locator(f'{UI} input.pagefind-ui__filter-checkbox[name="类型"][value="证书"]').check()
     wait_for_answer(page, "照护", not_message=message)
@@ -171,9 +184,14 @@ def test_type_filter_certificate_narrows_results_to_certificates(page, site_url)
     assert all(p.startswith("/certificates/") for p in after), sorted(after)
 
 
-KIND_BY_SECTION = {"certificates": "证书", "organizations": "培训评价组织",
-                   "standards": "职业技能等级标准", "notices": "公告", "majors": "专业",
-                   "fields": "领域"}
+KIND_BY_SECTION = {
+    "certificates": "证书",
+    "organizations": "培训评价组织",
+    "standards": "职业技能等级标准",
+    "notices": "公告",
+    "majors": "专业",
+    "fields": "领域",
+}
 
 
 def test_results_show_the_entity_kind(page, site_url):
@@ -193,8 +211,11 @@ def test_results_show_the_entity_kind(page, site_url):
     for path, shown in kinds.items():
         m = entity.match(path)
         # The UI renders the metadata as "类型: 证书".
-        if (m and m.group(1) in KIND_BY_SECTION
-                and re.sub(r"^类型\s*[:：]\s*", "", shown) != KIND_BY_SECTION[m.group(1)]):
+        if (
+            m
+            and m.group(1) in KIND_BY_SECTION
+            and re.sub(r"^类型\s*[:：]\s*", "", shown) != KIND_BY_SECTION[m.group(1)]
+        ):
             wrong[path] = shown
     assert not wrong, wrong
 
@@ -212,6 +233,7 @@ def test_header_search_box_submits_to_the_search_page_and_shows_results(page, si
 
 
 # ---------------------------------------------------------------- what must never be found
+
 
 def _never_indexed(path: str) -> bool:
     return path.startswith(("/verify/", "/r/", "/search/"))
@@ -235,6 +257,7 @@ def test_searching_words_of_the_verify_page_never_returns_it(page, site_url):
 
 
 # ---------------------------------------------------------------- every name finds its page
+
 
 def _names() -> dict[str, set[str]]:
     """Every name a visitor may type → the pages it names: certificate short and full names,
@@ -277,20 +300,23 @@ def test_every_name_finds_its_own_page_among_the_first_results(page, site_url):
         }""",
         sorted(names),
     )
-    missed = {q: sorted(urls - set(first[q])) for q, urls in names.items()
-              if not urls <= set(first[q])}
+    missed = {
+        q: sorted(urls - set(first[q])) for q, urls in names.items() if not urls <= set(first[q])
+    }
     assert not missed, missed
 
 
-@pytest.mark.parametrize("query, own", [
-    ("华为技术有限公司", "/organizations/huawei/"),
-    ("新华三技术有限公司", "/organizations/h3c/"),
-    ("数控车铣加工", "/certificates/cnc-turning-milling/"),
-    ("车联网系统集成和应用", "/certificates/connected-vehicle-system-integration/"),
-    ("教职所〔2019〕341号", NOTICE_341),
-])
-def test_a_name_typed_into_the_search_page_shows_its_page_first_screen(page, site_url, query,
-                                                                      own):
+@pytest.mark.parametrize(
+    "query, own",
+    [
+        ("华为技术有限公司", "/organizations/huawei/"),
+        ("新华三技术有限公司", "/organizations/h3c/"),
+        ("数控车铣加工", "/certificates/cnc-turning-milling/"),
+        ("车联网系统集成和应用", "/certificates/connected-vehicle-system-integration/"),
+        ("教职所〔2019〕341号", NOTICE_341),
+    ],
+)
+def test_a_name_typed_into_the_search_page_shows_its_page_first_screen(page, site_url, query, own):
     assert own in open_search(page, site_url, query)
 
 
@@ -334,8 +360,7 @@ def test_snippets_are_clean_chinese(page, site_url):
     assert not page.locator(f"{UI} [data-pagefind-ui-meta='names']").count()
 
 
-def test_on_a_phone_the_filters_fold_and_the_first_results_fit_the_first_screen(browser,
-                                                                                 site_url):
+def test_on_a_phone_the_filters_fold_and_the_first_results_fit_the_first_screen(browser, site_url):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     try:
         phone = context.new_page()

@@ -1,5 +1,6 @@
 """The search page's own words in the site's Chinese: the count quotes the query (Pagefind's
 strings put spaces around it) and each result's 类型 tag uses the Chinese colon."""
+
 from __future__ import annotations
 
 import pytest

@@ -46,8 +46,14 @@ def verify_site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     shutil.copytree(AGREEMENT / "repo", repo, dirs_exist_ok=True)
     sealed = [(AGREEMENT / "cases" / f"{case}.json").read_bytes() for case in PUBLISHED]
     seal_into(repo, sealed, now=t("2025-01-01T00:00:00"))
-    publish_records(repo_root=repo, site_dir=site, catalogue=catalogue(), workers=1,
-                    site_url=SITE_URL, params=LookupParams(iterations=FAST_ITERATIONS, memory=FAST_MEMORY))
+    publish_records(
+        repo_root=repo,
+        site_dir=site,
+        catalogue=catalogue(),
+        workers=1,
+        site_url=SITE_URL,
+        params=LookupParams(iterations=FAST_ITERATIONS, memory=FAST_MEMORY),
+    )
     return site
 
 
@@ -73,10 +79,16 @@ def open_page(page, base: str, query: str = "") -> None:  # type: ignore[no-unty
 def trust_judged(page) -> str:  # type: ignore[no-untyped-def]
     """Wait until the page has loaded and judged the key registry (its trust line no longer says
     "正在…"): what the page fetches on its own is then fetched."""
-    return str(wait_until(page, """() => {
+    return str(
+        wait_until(
+            page,
+            """() => {
       const t = document.getElementById('xv-trust')?.textContent.trim() ?? '';
       return t && !t.startsWith('正在') ? t : null;
-    }""", what="the key registry's verdict"))
+    }""",
+            what="the key registry's verdict",
+        )
+    )
 
 
 def verdict(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -179,7 +191,9 @@ def test_a_look_up_is_one_fetch_of_one_shard(page, base: str, verify_site: Path)
     # The data is one shard (the first look-up also loads the vendored Argon2id code).
     assert [u for u in fetched if u.startswith("/r/")] == ["/r/0.json"], fetched
     assert [u for u in fetched if not u.startswith("/r/")] in (
-        [], ["/assets/vendor/hash-wasm/argon2.umd.min.js"]), fetched
+        [],
+        ["/assets/vendor/hash-wasm/argon2.umd.min.js"],
+    ), fetched
     shard = verify_site / "r" / "0.json"
     assert b"ACME-2024-000000" not in shard.read_bytes()
     assert "张三" not in shard.read_text(encoding="ascii")

@@ -7,6 +7,7 @@ away; the legend names every verdict; the page does not move while it loads.
 Every wait is a condition polled from Python or a selector: the page's Content-Security-Policy
 forbids the eval a string predicate of wait_for_function needs.
 """
+
 from __future__ import annotations
 
 import re
@@ -57,8 +58,12 @@ def samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def screen(request, browser) -> Iterator[tuple[str, object]]:  # type: ignore[no-untyped-def]
     width, height = SCREENS[request.param]
     phone = width < 500
-    context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=phone,
-                                  has_touch=phone, device_scale_factor=1)
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        is_mobile=phone,
+        has_touch=phone,
+        device_scale_factor=1,
+    )
     context.add_init_script(CLS_OBSERVER)
     SHOTS.mkdir(parents=True, exist_ok=True)
     yield request.param, context.new_page()
@@ -82,15 +87,21 @@ def until(what: str, check: Callable[[], object]) -> object:
 
 
 def in_view(place: dict[str, float]) -> bool:
-    return (place["top"] >= place["headerBottom"] - 1 and place["bottom"] <= place["height"]
-            and bool(place["focused"]))
+    return (
+        place["top"] >= place["headerBottom"] - 1
+        and place["bottom"] <= place["height"]
+        and bool(place["focused"])
+    )
 
 
 def hash_of(page, number: str, name: str) -> str:  # type: ignore[no-untyped-def]
     """The verify link's hash, by the page's own code (record.js)."""
-    return str(page.evaluate(
-        "async ([n, m]) => (await import('/assets/verify/record.js')).recordHash(n, m)",
-        [number, name]))
+    return str(
+        page.evaluate(
+            "async ([n, m]) => (await import('/assets/verify/record.js')).recordHash(n, m)",
+            [number, name],
+        )
+    )
 
 
 WAYS: dict[str, Callable[..., None]] = {}
@@ -100,6 +111,7 @@ def way(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
     def register(f: Callable[..., None]) -> Callable[..., None]:
         WAYS[name] = f
         return f
+
     return register
 
 
@@ -142,7 +154,8 @@ def _demo(page, url: str, samples: Path) -> None:  # type: ignore[no-untyped-def
 
 @pytest.mark.parametrize("way_in", list(WAYS))
 def test_the_verdict_takes_focus_and_is_scrolled_into_the_window(  # type: ignore[no-untyped-def]
-        screen, url: str, samples: Path, way_in: str) -> None:
+    screen, url: str, samples: Path, way_in: str
+) -> None:
     name, page = screen
     WAYS[way_in](page, url, samples)
     page.wait_for_selector("#xv-result[data-verdict]")
@@ -192,8 +205,10 @@ def test_the_file_control_is_a_chinese_button(page, url: str, samples: Path) -> 
     assert "选择记录文件" in drop and "尚未选择文件" in drop
     assert "No file" not in drop and "Choose" not in drop
     # Chromium's own control (English labels) takes no room on the screen.
-    size = page.evaluate("(() => { const r = document.getElementById('xv-file')"
-                         ".getBoundingClientRect(); return [r.width, r.height]; })()")
+    size = page.evaluate(
+        "(() => { const r = document.getElementById('xv-file')"
+        ".getBoundingClientRect(); return [r.width, r.height]; })()"
+    )
     assert size[0] <= 1 and size[1] <= 1
     page.set_input_files("#xv-file", str(samples / "valid.json"))
     page.wait_for_selector("#xv-result[data-verdict=valid]")
@@ -225,8 +240,10 @@ def test_the_legend_names_every_verdict(page, url: str) -> None:  # type: ignore
     assert len(titles) == 12
     open_verify(page, url)
     legend = page.eval_on_selector_all(
-        "table", "ts => ts.flatMap((t) => [...t.querySelectorAll('tbody td:first-child')]"
-        ".map((c) => c.textContent))")
+        "table",
+        "ts => ts.flatMap((t) => [...t.querySelectorAll('tbody td:first-child')]"
+        ".map((c) => c.textContent))",
+    )
     missing = [t for t in titles if not any(t in cell for cell in legend)]
     assert missing == []
 
@@ -245,6 +262,8 @@ def test_a_site_whose_key_registry_fails_says_so_at_the_top(page, url: str) -> N
     page.goto(f"{url}/verify/")
     page.wait_for_selector("#xv-no-trust:not([hidden])")
     assert "现在无法核验任何证书记录" in page.inner_text("#xv-no-trust")
-    above = page.evaluate("document.getElementById('xv-no-trust').getBoundingClientRect().bottom"
-                          " < document.querySelector('#xcert-verify h2').getBoundingClientRect().top")
+    above = page.evaluate(
+        "document.getElementById('xv-no-trust').getBoundingClientRect().bottom"
+        " < document.querySelector('#xcert-verify h2').getBoundingClientRect().top"
+    )
     assert above

@@ -2,6 +2,7 @@
 Zensical (`xcert build --renderer zensical`, docs/zensical.md) has every page, each with the same
 content as the mkdocs + Material build, and in Chromium every page kind renders under the
 Content-Security-Policy, search (Pagefind) finds, and the verify page checks a record."""
+
 from __future__ import annotations
 
 import shutil
@@ -39,15 +40,15 @@ _VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "so
 def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped catalogue built as `built_site` is, with Zensical in place of mkdocs."""
     root = copy_repo(tmp_path_factory.mktemp("zensical-repo"))
-    result = run_xcert("build", "--root", str(root), "--today", TODAY.isoformat(),
-                       "--renderer", "zensical")
+    result = run_xcert(
+        "build", "--root", str(root), "--today", TODAY.isoformat(), "--renderer", "zensical"
+    )
     assert result.returncode == 0, result.stderr
     return root / "site"
 
 
 @pytest.fixture(scope="module")
-def zensical_url(zensical_site: Path, tmp_path_factory: pytest.TempPathFactory,
-                 serve) -> str:  # type: ignore[no-untyped-def]
+def zensical_url(zensical_site: Path, tmp_path_factory: pytest.TempPathFactory, serve) -> str:  # type: ignore[no-untyped-def]
     """The Zensical site with the agreement suite's key registry, status list and records."""
     site = tmp_path_factory.mktemp("zensical-verify") / "site"
     shutil.copytree(zensical_site, site)
@@ -56,11 +57,19 @@ def zensical_url(zensical_site: Path, tmp_path_factory: pytest.TempPathFactory,
     repo = tmp_path_factory.mktemp("zensical-records") / "repo"
     shutil.copytree(AGREEMENT / "repo", repo, dirs_exist_ok=True)
     cases = ("valid", "valid-current-key", "certificate-revoked")
-    seal_into(repo, [(AGREEMENT / "cases" / f"{c}.json").read_bytes() for c in cases],
-              now=t("2025-01-01T00:00:00"))  # issued as a sealed batch, as xcert seal does
-    publish_records(repo_root=repo, site_dir=site, catalogue=catalogue(), workers=1,
-                    site_url=SITE_URL,
-                    params=LookupParams(iterations=FAST_ITERATIONS, memory=FAST_MEMORY))
+    seal_into(
+        repo,
+        [(AGREEMENT / "cases" / f"{c}.json").read_bytes() for c in cases],
+        now=t("2025-01-01T00:00:00"),
+    )  # issued as a sealed batch, as xcert seal does
+    publish_records(
+        repo_root=repo,
+        site_dir=site,
+        catalogue=catalogue(),
+        workers=1,
+        site_url=SITE_URL,
+        params=LookupParams(iterations=FAST_ITERATIONS, memory=FAST_MEMORY),
+    )
     return serve(site)  # type: ignore[no-any-return]
 
 
@@ -94,13 +103,15 @@ def _article_text(path: Path) -> str:
 
 
 def test_zensical_builds_every_page_with_the_content_mkdocs_gives_it(
-        built_site: Path, zensical_site: Path) -> None:
+    built_site: Path, zensical_site: Path
+) -> None:
     pages = sorted(p.relative_to(built_site) for p in built_site.rglob("*.html"))
     assert len(pages) > 200
     missing = [str(p) for p in pages if not (zensical_site / p).is_file()]
     assert not missing, missing
-    different = [str(p) for p in pages
-                 if _article_text(built_site / p) != _article_text(zensical_site / p)]
+    different = [
+        str(p) for p in pages if _article_text(built_site / p) != _article_text(zensical_site / p)
+    ]
     assert not different, different
     assert all(_article_text(zensical_site / p) for p in pages if p.name != "404.html")
     # Search is Pagefind's on both: Zensical's own index is not published.
@@ -110,18 +121,25 @@ def test_zensical_builds_every_page_with_the_content_mkdocs_gives_it(
 
 def test_zensical_keeps_the_other_published_files(built_site: Path, zensical_site: Path) -> None:
     """The API, charts, feeds and the key registry are ours, not the renderer's: all there."""
-    ours = sorted(str(p.relative_to(built_site)) for p in built_site.rglob("*")
-                  if p.is_file() and p.suffix in (".json", ".svg", ".xml", ".ics", ".csv")
-                  and not p.is_relative_to(built_site / "pagefind")
-                  and p.name != "sitemap.xml")
+    ours = sorted(
+        str(p.relative_to(built_site))
+        for p in built_site.rglob("*")
+        if p.is_file()
+        and p.suffix in (".json", ".svg", ".xml", ".ics", ".csv")
+        and not p.is_relative_to(built_site / "pagefind")
+        and p.name != "sitemap.xml"
+    )
     assert ours
     assert [p for p in ours if not (zensical_site / p).is_file()] == []
 
 
 @browser
 @pytest.mark.parametrize("kind", TOUR, ids=[k.name for k in TOUR])
-def test_every_page_kind_renders_under_the_policy(page, zensical_url: str,  # type: ignore[no-untyped-def]
-                                                  kind: Kind) -> None:
+def test_every_page_kind_renders_under_the_policy(
+    page,
+    zensical_url: str,  # type: ignore[no-untyped-def]
+    kind: Kind,
+) -> None:
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))

@@ -129,7 +129,11 @@ def catalogue() -> FakeCatalogue:
                     FakeStandardLevel(
                         "中级",
                         "能完成网站前端页面的开发与调试。",
-                        (FakeWorkArea("页面开发", (FakeTask("静态网页开发"), FakeTask("页面交互"))),),
+                        (
+                            FakeWorkArea(
+                                "页面开发", (FakeTask("静态网页开发"), FakeTask("页面交互"))
+                            ),
+                        ),
                     ),
                 ),
             )
@@ -397,9 +401,14 @@ def seal_into(
         number = json.loads(data)["credentialSubject"]["certificateNumber"]
         (folder / f"{number}.json").write_bytes(data)
     report = seal_folder(
-        repo_root=repo, store=Store(repo.parent / "store"), org=org, signer=signer,
-        registry=registry_of(repo), now=now or t("2024-10-08T02:00:00"),
-        params=LookupParams(iterations=FAST_ITERATIONS, memory=FAST_MEMORY), png=False,
+        repo_root=repo,
+        store=Store(repo.parent / "store"),
+        org=org,
+        signer=signer,
+        registry=registry_of(repo),
+        now=now or t("2024-10-08T02:00:00"),
+        params=LookupParams(iterations=FAST_ITERATIONS, memory=FAST_MEMORY),
+        png=False,
     )
     (batch,) = report.batches
     return folder / "batches" / f"{batch.batch_id}.json"

@@ -178,8 +178,10 @@ def test_verify_gives_the_agreement_verdicts(tmp_path: Path) -> None:
 def test_demo_twice_changes_nothing(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
-    env = {"XCERT_DEMO_KEYS": str(tmp_path / "demo-keys"),
-           "XCERT_DEMO_STORE": str(tmp_path / "demo-store")}
+    env = {
+        "XCERT_DEMO_KEYS": str(tmp_path / "demo-keys"),
+        "XCERT_DEMO_STORE": str(tmp_path / "demo-store"),
+    }
     first = xcert("demo", cwd=repo, env=env)
     assert first.returncode == 0 and "created DEMO keys" in first.stdout, first.stderr
     second = xcert("demo", cwd=repo, env=env)

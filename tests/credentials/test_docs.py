@@ -24,7 +24,9 @@ def _options(parser: argparse.ArgumentParser) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("command", ["keys", "issue", "revoke", "seal", "verify", "demo", "migrate"])
+@pytest.mark.parametrize(
+    "command", ["keys", "issue", "revoke", "seal", "verify", "demo", "migrate"]
+)
 def test_every_option_is_documented(command: str) -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers()

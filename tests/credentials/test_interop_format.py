@@ -38,8 +38,17 @@ def test_site_addresses_become_did_web_dids() -> None:
     assert site.split_method("did:web:other.example:organizations:acme#acme-3") is None
 
 
-@pytest.mark.parametrize("text", ["ftp://x.org/", "https://x.org/?q=1", "https://x.org/#a",
-                                  "https://x.org/a b/", "example.org", ""])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ftp://x.org/",
+        "https://x.org/?q=1",
+        "https://x.org/#a",
+        "https://x.org/a b/",
+        "example.org",
+        "",
+    ],
+)
 def test_a_bad_site_address_is_refused(text: str) -> None:
     with pytest.raises(SiteUrlError, match="not a site address"):
         Site.parse(text)
@@ -59,19 +68,27 @@ def test_did_documents_list_every_key_the_registry_gives_past_and_present() -> N
         assert {m["controller"] for m in doc["verificationMethod"]} == {doc["id"]}
         assert {m["type"] for m in doc["verificationMethod"]} == {"Multikey"}
     root = docs[SITE.root_did]["verificationMethod"]
-    assert root == [{"id": SITE.root_method, "type": "Multikey", "controller": SITE.root_did,
-                     "publicKeyMultibase": ROOT.public_key_multibase}]
+    assert root == [
+        {
+            "id": SITE.root_method,
+            "type": "Multikey",
+            "controller": SITE.root_did,
+            "publicKeyMultibase": ROOT.public_key_multibase,
+        }
+    ]
 
 
 def test_the_status_list_carries_bits_only_and_the_detail_opens_only_with_the_record() -> None:
     status = status_list()  # index 5 revoked 2024-08-15, 考试违规
-    signed = json.dumps(status.signed_document(signer=A2, key_id="acme-2", issuer_name="x"),
-                        ensure_ascii=False)
+    signed = json.dumps(
+        status.signed_document(signer=A2, key_id="acme-2", issuer_name="x"), ensure_ascii=False
+    )
     details = json.dumps(status.details_document(), ensure_ascii=False)
     for text in (signed, details):
         assert "考试违规" not in text and "2024-08-15" not in text
-    revoked = parse_proof(record(signer=A2, created="2024-07-01T00:00:00Z", index=5,
-                                 name="王五")).signature
+    revoked = parse_proof(
+        record(signer=A2, created="2024-07-01T00:00:00Z", index=5, name="王五")
+    ).signature
     other = parse_proof(record(signer=A2, created="2024-07-01T00:00:00Z", index=0)).signature
     rev = status.revocation(5, signature=revoked)
     assert rev is not None and (rev.date, rev.reason) == ("2024-08-15", "考试违规")
@@ -79,8 +96,10 @@ def test_the_status_list_carries_bits_only_and_the_detail_opens_only_with_the_re
     # Moved to another place, the sealed detail does not open.
     sealed = status.sealed[5]
     assert open_detail(sealed, signature=revoked, list_url=status.list_id, index=6) is None
-    assert open_detail(sealed, signature=revoked, list_url=SITE.status_list_url("acme", 2),
-                       index=5) is None
+    assert (
+        open_detail(sealed, signature=revoked, list_url=SITE.status_list_url("acme", 2), index=5)
+        is None
+    )
 
 
 def test_indexes_are_drawn_at_random_never_twice_and_fill_a_list_before_the_next() -> None:
@@ -95,8 +114,9 @@ def test_indexes_are_drawn_at_random_never_twice_and_fill_a_list_before_the_next
     assert {i for n, i in spill if n == 1} == {LIST_LENGTH - 3, LIST_LENGTH - 2, LIST_LENGTH - 1}
 
 
-def test_a_demo_without_site_url_uses_the_demo_address(monkeypatch: pytest.MonkeyPatch,
-                                                       tmp_path: Path) -> None:
+def test_a_demo_without_site_url_uses_the_demo_address(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.delenv("XCERT_SITE_URL", raising=False)
     (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
     assert resolve_site(tmp_path, demo=True).url == DEMO_SITE_URL
@@ -110,21 +130,32 @@ def test_a_production_build_without_site_url_says_what_to_set(tmp_path: Path) ->
     """A real registry, no site_url: the build stops and names the setting."""
     repo = tmp_path / "repo"
     (repo / "keys").mkdir(parents=True)
-    (repo / "keys" / "registry.json").write_bytes((AGREEMENT / "repo" / "keys" /
-                                                   "registry.json").read_bytes())
+    (repo / "keys" / "registry.json").write_bytes(
+        (AGREEMENT / "repo" / "keys" / "registry.json").read_bytes()
+    )
     env = {k: v for k, v in os.environ.items() if k != "XCERT_SITE_URL"}
     env["PYTHONPATH"] = str(REPO)
     for name in ("catalogue", "site_src"):
         (repo / name).symlink_to(REPO / name)
     (repo / "mkdocs.yml").write_bytes((REPO / "mkdocs.yml").read_bytes())
-    run = subprocess.run([sys.executable, "-m", "generator", "build", "--root", str(repo)],
-                         capture_output=True, text=True, env=env, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--root", str(repo)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     assert run.returncode == 1
     assert "set site_url in mkdocs.yml" in run.stderr and "XCERT_SITE_URL" in run.stderr
     assert not (repo / "site").exists()
     env["XCERT_SITE_URL"] = "https://elsewhere.example/"
-    run = subprocess.run([sys.executable, "-m", "generator", "build", "--root", str(repo)],
-                         capture_output=True, text=True, env=env, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--root", str(repo)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     assert run.returncode == 1
     assert f"signed for {SITE_URL}" in run.stderr and "xcert keys set-site" in run.stderr
 
@@ -147,8 +178,25 @@ def test_the_context_is_protected_versioned_and_defines_every_xcert_term() -> No
         keys(json.loads((AGREEMENT / "cases" / f"{case}.json").read_text(encoding="utf-8")))
     keys(json.loads((AGREEMENT / "repo" / "keys" / "registry.json").read_text(encoding="utf-8")))
     defined = set(context) | set(context["XcertSite"]["@context"])
-    ours = {"certificateNumber", "issueDate", "examDate", "examSite", "nationalIdMasked",
-            "certificate", "certificateName", "level", "batch", "organization", "version", "demo",
-            "root", "organizations", "keys", "fingerprint", "revokedAt", "revocationReason"}
+    ours = {
+        "certificateNumber",
+        "issueDate",
+        "examDate",
+        "examSite",
+        "nationalIdMasked",
+        "certificate",
+        "certificateName",
+        "level",
+        "batch",
+        "organization",
+        "version",
+        "demo",
+        "root",
+        "organizations",
+        "keys",
+        "fingerprint",
+        "revokedAt",
+        "revocationReason",
+    }
     assert ours <= used  # the agreement registry has a revoked key
     assert ours <= defined

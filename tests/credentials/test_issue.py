@@ -78,12 +78,13 @@ def test_a_good_batch_writes_one_valid_record_per_row(repo: Path) -> None:
 
 
 def test_status_positions_are_random_and_never_reused(repo: Path) -> None:
-    rows = "".join(f"ACME-2024-3{i:05d},学员{i},web-frontend,中级,2024-10-01,,,\n" for i in range(40))
+    rows = "".join(
+        f"ACME-2024-3{i:05d},学员{i},web-frontend,中级,2024-10-01,,,\n" for i in range(40)
+    )
     issue(repo, HEADER + rows)
     issue(repo, HEADER + "ACME-2024-100004,李四,web-frontend,中级,2024-10-01,,,\n", "b2.csv")
     indexes = [
-        int(json.loads(p.read_text())["credentialStatus"]["statusListIndex"])
-        for p in records(repo)
+        int(json.loads(p.read_text())["credentialStatus"]["statusListIndex"]) for p in records(repo)
     ]
     assert len(set(indexes)) == 41
     assert 5 not in indexes  # set in the repository's list already: it would be born revoked

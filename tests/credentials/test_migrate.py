@@ -27,32 +27,63 @@ def legacy(tmp_path: Path) -> tuple[Path, dict[str, str], Path]:
     shutil.copytree(LEGACY / "repo", repo)
     (repo / "catalogue").symlink_to(REPO / "catalogue")
     keys = tmp_path / "keys"
-    write_key_file(keys / "root.xcert-key", ROOT, passphrase=PASSPHRASE, organization="",
-                   label="root", strength="min")
-    write_key_file(keys / "acme-3.xcert-key", A3, passphrase=PASSPHRASE, organization="acme",
-                   label="acme", strength="min")
+    write_key_file(
+        keys / "root.xcert-key",
+        ROOT,
+        passphrase=PASSPHRASE,
+        organization="",
+        label="root",
+        strength="min",
+    )
+    write_key_file(
+        keys / "acme-3.xcert-key",
+        A3,
+        passphrase=PASSPHRASE,
+        organization="acme",
+        label="acme",
+        strength="min",
+    )
     env = {"XCERT_PASSPHRASE": PASSPHRASE, "XCERT_KEY_DIR": str(keys), "XCERT_SITE_URL": SITE_URL}
     return repo, env, keys
 
 
 def test_a_first_format_repository_is_refused_with_what_to_run(
-        legacy: tuple[Path, dict[str, str], Path]) -> None:
+    legacy: tuple[Path, dict[str, str], Path],
+) -> None:
     repo, env, _ = legacy
-    run = xcert("verify", "--repo", str(repo), str(repo / "certificates/acme/ACME-2024-000000.json"),
-                cwd=repo, env=env)
+    run = xcert(
+        "verify",
+        "--repo",
+        str(repo),
+        str(repo / "certificates/acme/ACME-2024-000000.json"),
+        cwd=repo,
+        env=env,
+    )
     assert run.returncode == 1
     assert "format before did:web" in run.stderr and "xcert keys migrate" in run.stderr
 
 
 def test_records_are_re_issued_in_todays_format_and_keep_their_status(
-        legacy: tuple[Path, dict[str, str], Path]) -> None:
+    legacy: tuple[Path, dict[str, str], Path],
+) -> None:
     repo, env, keys = legacy
-    before = {p.name: json.loads(p.read_text(encoding="utf-8"))
-              for p in (repo / "certificates/acme").glob("*.json")}
+    before = {
+        p.name: json.loads(p.read_text(encoding="utf-8"))
+        for p in (repo / "certificates/acme").glob("*.json")
+    }
     run = xcert("keys", "migrate", "--repo", str(repo), cwd=repo, env=env)
     assert run.returncode == 0, run.stderr
-    run = xcert("migrate", "--org", "acme", "--repo", str(repo),
-                "--key", str(keys / "acme-3.xcert-key"), cwd=repo, env=env)
+    run = xcert(
+        "migrate",
+        "--org",
+        "acme",
+        "--repo",
+        str(repo),
+        "--key",
+        str(keys / "acme-3.xcert-key"),
+        cwd=repo,
+        env=env,
+    )
     assert run.returncode == 0, run.stderr
     assert "re-issued 3 records of acme (1 revoked)" in run.stdout
     trust = repo_trust(repo)
@@ -64,25 +95,43 @@ def test_records_are_re_issued_in_todays_format_and_keep_their_status(
         assert new["issuer"]["id"] == "did:web:xcert.example:organizations:acme"
         s, o = new["credentialSubject"], old["credentialSubject"]
         assert (s["name"], s["certificateNumber"], s["issueDate"], s.get("examDate")) == (
-            o["name"], o["certificateNumber"], o["issueDate"], o.get("examDate"))
+            o["name"],
+            o["certificateNumber"],
+            o["issueDate"],
+            o.get("examDate"),
+        )
         assert s["achievement"]["level"] == o["level"]
         verdicts[name] = (result.verdict.value, result.message)
     assert verdicts["ACME-2024-000000.json"][0] == "valid"
     assert verdicts["ACME-2024-000003.json"][0] == "valid"
     assert verdicts["ACME-2024-000005.json"] == (
-        "certificate-revoked", "证书已被撤销：撤销日期 2024-08-15，原因：考试违规。")
+        "certificate-revoked",
+        "证书已被撤销：撤销日期 2024-08-15，原因：考试违规。",
+    )
     assert not list(repo.glob("certificates/.migrat*"))
 
 
 def test_a_record_that_does_not_verify_stops_the_migration(
-        legacy: tuple[Path, dict[str, str], Path]) -> None:
+    legacy: tuple[Path, dict[str, str], Path],
+) -> None:
     repo, env, keys = legacy
     shutil.copy(LEGACY / "altered-subject.json", repo / "certificates/acme/ACME-2024-000099.json")
     assert xcert("keys", "migrate", "--repo", str(repo), cwd=repo, env=env).returncode == 0
     snapshot = {p: p.read_bytes() for p in (repo / "certificates").rglob("*") if p.is_file()}
-    run = xcert("migrate", "--org", "acme", "--repo", str(repo),
-                "--key", str(keys / "acme-3.xcert-key"), cwd=repo, env=env)
+    run = xcert(
+        "migrate",
+        "--org",
+        "acme",
+        "--repo",
+        str(repo),
+        "--key",
+        str(keys / "acme-3.xcert-key"),
+        cwd=repo,
+        env=env,
+    )
     assert run.returncode == 1
     assert "ACME-2024-000099.json: its signature does not match" in run.stderr
     assert "nothing was written" in run.stderr
-    assert {p: p.read_bytes() for p in (repo / "certificates").rglob("*") if p.is_file()} == snapshot
+    assert {
+        p: p.read_bytes() for p in (repo / "certificates").rglob("*") if p.is_file()
+    } == snapshot

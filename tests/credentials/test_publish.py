@@ -39,14 +39,21 @@ FAST = LookupParams(iterations=FAST_ITERATIONS, memory=FAST_MEMORY)
 
 def student(i: int, *, name: str | None = None, signer=A3, created="2024-10-01T00:00:00Z"):  # type: ignore[no-untyped-def]
     return record(
-        signer=signer, created=created, index=100 + i, name=name or f"学员{i}",
+        signer=signer,
+        created=created,
+        index=100 + i,
+        name=name or f"学员{i}",
         number=f"ACME-2024-{100 + i:06d}",
     )
 
 
 def publish(repo: Path, site: Path, **kwargs: object) -> PublishReport:
-    options: dict[str, object] = {"catalogue": catalogue(), "workers": 1, "params": FAST,
-                                  "now": t("2025-01-01T00:00:00")}
+    options: dict[str, object] = {
+        "catalogue": catalogue(),
+        "workers": 1,
+        "params": FAST,
+        "now": t("2025-01-01T00:00:00"),
+    }
     options.update(kwargs)
     return publish_records(repo_root=repo, site_dir=site, **options)  # type: ignore[arg-type]
 
@@ -67,7 +74,9 @@ def test_batches_are_published_in_sealed_shards_found_by_number_and_name(
 ) -> None:
     seal_into(repo, [student(i) for i in range(5)] + [student(9, name="买买提·艾力")])
     assert sorted(p.name for p in (repo / "certificates" / "acme").iterdir()) == [
-        "batches", "status", "status-details"
+        "batches",
+        "status",
+        "status-details",
     ]
     site = tmp_path / "site"
     report = publish(repo, site)
@@ -147,7 +156,7 @@ def _forge(repo: Path, how: str) -> str:
         resign(manifest, B1)
     elif how == "tag-twice":
         doc = parse_json(manifest.read_bytes())
-        twin = doc["entries"]["file"].replace("-", "-f", 1)[:-len(".entries")]
+        twin = doc["entries"]["file"].replace("-", "-f", 1)[: -len(".entries")]
         twin_id = twin[:17] + "ffffffff"
         doc.pop("proof")
         doc["id"] = doc["id"].rsplit(":", 1)[0] + ":" + twin_id
@@ -166,15 +175,18 @@ def _forge(repo: Path, how: str) -> str:
 
 
 FORGERIES = [
-    "altered-entry", "altered-count", "unknown-key", "key-revoked-before-batch",
-    "another-organization-key", "tag-twice", "truncated-entries",
+    "altered-entry",
+    "altered-count",
+    "unknown-key",
+    "key-revoked-before-batch",
+    "another-organization-key",
+    "tag-twice",
+    "truncated-entries",
 ]
 
 
 @pytest.mark.parametrize("how", FORGERIES)
-def test_a_forged_batch_stops_publishing_and_is_named(
-    repo: Path, tmp_path: Path, how: str
-) -> None:
+def test_a_forged_batch_stops_publishing_and_is_named(repo: Path, tmp_path: Path, how: str) -> None:
     seal_into(repo, [student(i) for i in range(3)])
     named = _forge(repo, how)
     with pytest.raises(PublishError) as info:
@@ -222,13 +234,23 @@ def test_a_retired_key_keeps_its_batches_valid(repo: Path, tmp_path: Path) -> No
     acme = reg.organization("acme")
     assert acme is not None
     keys = tuple(
-        KeyEntry(k.key_id, k.organization, k.public_key_multibase, k.valid_from,
-                 "2024-12-01T00:00:00Z") if k.key_id == "acme-3" else k
+        KeyEntry(
+            k.key_id, k.organization, k.public_key_multibase, k.valid_from, "2024-12-01T00:00:00Z"
+        )
+        if k.key_id == "acme-3"
+        else k
         for k in acme.keys
     )
-    rotated = Registry(reg.version + 1, "2024-12-01T00:00:00Z", reg.root_public_key_multibase,
-                       reg.root_name, tuple(OrgEntry(o.org_id, o.name, keys) if o.org_id == "acme"
-                                            else o for o in reg.organizations), site=reg.site)
+    rotated = Registry(
+        reg.version + 1,
+        "2024-12-01T00:00:00Z",
+        reg.root_public_key_multibase,
+        reg.root_name,
+        tuple(
+            OrgEntry(o.org_id, o.name, keys) if o.org_id == "acme" else o for o in reg.organizations
+        ),
+        site=reg.site,
+    )
     from _scenarios import ROOT
 
     (repo / "keys" / "registry.json").write_bytes(dump_json(rotated.signed_document(ROOT)))
@@ -243,12 +265,19 @@ def test_a_revocation_shows_in_the_counts_at_the_next_build(repo: Path, tmp_path
     assert publish(repo, tmp_path / "a").revoked == 0
     index = parse_json(manifest.read_bytes())["issued"][0]["status"][0]["indexes"][0]
     path = repo / "certificates" / "acme" / "status" / "1.json"
-    current = status_list_from_document(parse_json(path.read_bytes()),
-                                        registry=load_registry(repo / "keys" / "registry.json"))
-    revoked = current.with_revocation(index=index, signature=bytes(64), date="2024-11-01",
-                                      reason="测试", at=t("2024-11-01T00:00:00"))
-    path.write_bytes(dump_json(revoked.signed_document(signer=A3, key_id="acme-3",
-                                                       issuer_name="x")))
+    current = status_list_from_document(
+        parse_json(path.read_bytes()), registry=load_registry(repo / "keys" / "registry.json")
+    )
+    revoked = current.with_revocation(
+        index=index,
+        signature=bytes(64),
+        date="2024-11-01",
+        reason="测试",
+        at=t("2024-11-01T00:00:00"),
+    )
+    path.write_bytes(
+        dump_json(revoked.signed_document(signer=A3, key_id="acme-3", issuer_name="x"))
+    )
     report = publish(repo, tmp_path / "b")
     assert report.shards and report.shards.batches_read == 0 and report.revoked == 1
 
@@ -284,7 +313,12 @@ def test_the_demo_is_deterministic_and_publishes(tmp_path: Path) -> None:
     report = publish(repo, site, params=LookupParams())
     assert (report.records, report.revoked, report.demo) == (3, 1, True)
     assert sorted(p.name for p in (site / "verify" / "demo").iterdir()) == [
-        "altered.json", "index.json", "revoked.json", "valid.json", "valid.png", "valid.svg",
+        "altered.json",
+        "index.json",
+        "revoked.json",
+        "valid.json",
+        "valid.png",
+        "valid.svg",
     ]
     assert find_record(site, number="DEMO-2024-000002", name="李四") is not None
 
@@ -302,14 +336,26 @@ def test_demo_keys_and_store_may_not_live_in_the_repository(tmp_path: Path) -> N
     with pytest.raises(UsageError):
         ensure_demo(repo_root=tmp_path, key_dir=tmp_path / "keys" / "demo")
     with pytest.raises(UsageError, match="outside the repository"):
-        ensure_demo(repo_root=tmp_path / "r", key_dir=tmp_path / "k",
-                    demo_store=tmp_path / "r" / "store")
+        ensure_demo(
+            repo_root=tmp_path / "r", key_dir=tmp_path / "k", demo_store=tmp_path / "r" / "store"
+        )
 
 
 def test_a_batch_whose_status_list_is_missing_is_refused(repo: Path, tmp_path: Path) -> None:
-    manifest = seal_into(repo, [record(signer=B1, created="2024-07-01T00:00:00Z", index=0,
-                                       org="beta", number="BETA-2024-000000")],
-                         org="beta", signer=B1)
+    manifest = seal_into(
+        repo,
+        [
+            record(
+                signer=B1,
+                created="2024-07-01T00:00:00Z",
+                index=0,
+                org="beta",
+                number="BETA-2024-000000",
+            )
+        ],
+        org="beta",
+        signer=B1,
+    )
     with pytest.raises(PublishError) as info:
         publish(repo, tmp_path / "site")
     assert info.value.failures[0][0] == str(manifest.relative_to(repo))

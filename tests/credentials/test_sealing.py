@@ -90,9 +90,11 @@ def test_argon2id_gives_what_the_verify_pages_hash_wasm_gives(
 def test_the_kdf_parameters_round_trip_and_bad_ones_are_refused() -> None:
     for params in (lookup.LookupParams(), lookup.LookupParams.pbkdf2(300_000)):
         assert lookup.LookupParams.from_json(params.to_json()) == params
-    for bad in ({"name": "Argon2id", "memory": 19456, "passes": 2, "lanes": 4, "salt": "x" * 16},
-                {"name": "scrypt", "salt": "s"}, {"name": "PBKDF2", "hash": "SHA-1",
-                                                  "iterations": 5, "salt": "s"}):
+    for bad in (
+        {"name": "Argon2id", "memory": 19456, "passes": 2, "lanes": 4, "salt": "x" * 16},
+        {"name": "scrypt", "salt": "s"},
+        {"name": "PBKDF2", "hash": "SHA-1", "iterations": 5, "salt": "s"},
+    ):
         with pytest.raises(ValueError):
             lookup.LookupParams.from_json(bad)
     with pytest.raises(ValueError):

@@ -20,14 +20,24 @@ import pytest
 from generator.credentials.formats.jsontext import parse_json
 
 REPO = Path(__file__).resolve().parents[2]
-PASS = {"XCERT_PASSPHRASE": "org passphrase, long enough",
-        "XCERT_ROOT_PASSPHRASE": "root passphrase, long"}
+PASS = {
+    "XCERT_PASSPHRASE": "org passphrase, long enough",
+    "XCERT_ROOT_PASSPHRASE": "root passphrase, long",
+}
 
 
 def xcert(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     full = {**os.environ, "PYTHONPATH": str(REPO), **env}
-    return subprocess.run([sys.executable, "-m", "generator", *args], check=False, cwd=cwd, env=full,
-                          text=True, capture_output=True, timeout=300, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        check=False,
+        cwd=cwd,
+        env=full,
+        text=True,
+        capture_output=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def setup_org(repo: Path, env: dict[str, str]) -> None:
@@ -37,8 +47,10 @@ def setup_org(repo: Path, env: dict[str, str]) -> None:
 
 
 def write_batch(path: Path, *levels: str) -> Path:
-    rows = [f"MIIT-2025-{i:06d},赵{i},web-frontend,{level},2025-01-02"
-            for i, level in enumerate(levels, 1)]
+    rows = [
+        f"MIIT-2025-{i:06d},赵{i},web-frontend,{level},2025-01-02"
+        for i, level in enumerate(levels, 1)
+    ]
     path.write_text("证书编号,姓名,证书,等级,发证日期\n" + "\n".join(rows) + "\n")
     return path
 
@@ -58,11 +70,25 @@ def test_a_store_inside_the_repository_is_refused(
     repo, env = scratch
     setup_org(repo, env)
     batch = write_batch(tmp_path / "batch.csv", "中级")
-    r = xcert("issue", "--org", "miit-etc", "--store", str(repo / "private"), str(batch),
-              cwd=repo, env=env)
+    r = xcert(
+        "issue",
+        "--org",
+        "miit-etc",
+        "--store",
+        str(repo / "private"),
+        str(batch),
+        cwd=repo,
+        env=env,
+    )
     assert r.returncode == 2 and "outside the repository" in r.stderr
-    r = xcert("issue", "--org", "miit-etc", str(batch), cwd=repo,
-              env={**env, "XCERT_STORE": str(repo / "certificates" / "store")})
+    r = xcert(
+        "issue",
+        "--org",
+        "miit-etc",
+        str(batch),
+        cwd=repo,
+        env={**env, "XCERT_STORE": str(repo / "certificates" / "store")},
+    )
     assert r.returncode == 2 and "outside the repository" in r.stderr
     assert not (repo / "private").exists() and not (repo / "certificates" / "miit-etc").exists()
 
@@ -73,8 +99,9 @@ def test_the_same_batch_issued_again_issues_nothing_new(
     repo, env = scratch
     setup_org(repo, env)
     batch = write_batch(tmp_path / "batch.csv", "中级", "高级")
-    assert xcert("issue", "--org", "miit-etc", "--png", str(batch), cwd=repo,
-                 env=env).returncode == 0
+    assert (
+        xcert("issue", "--org", "miit-etc", "--png", str(batch), cwd=repo, env=env).returncode == 0
+    )
     before = sorted(p.name for p in (repo / "certificates" / "miit-etc" / "batches").iterdir())
     r = xcert("issue", "--org", "miit-etc", str(batch), cwd=repo, env=env)
     assert r.returncode == 0 and "issued before as batch" in r.stdout
@@ -114,15 +141,19 @@ def test_a_killed_issuance_leaves_everything_as_before_or_complete(
     rng = random.Random(11)
     seen_states = set()
     for attempt in range(4):
-        rows = "".join(f"MIIT-2026-{attempt}{i:05d},学员{i},web-frontend,中级,2025-01-02\n"
-                       for i in range(40))
+        rows = "".join(
+            f"MIIT-2026-{attempt}{i:05d},学员{i},web-frontend,中级,2025-01-02\n" for i in range(40)
+        )
         batch = tmp_path / f"batch-{attempt}.csv"
         batch.write_text("证书编号,姓名,证书,等级,发证日期\n" + rows, encoding="utf-8")
         before = _state(repo, store)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "generator", "issue", "--org", "miit-etc",
-             str(batch)], cwd=repo, env=full, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, start_new_session=True,
+            [sys.executable, "-m", "generator", "issue", "--org", "miit-etc", str(batch)],
+            cwd=repo,
+            env=full,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         # Kill at a random moment of the run: reading, deriving keys, committing, copying.
         deadline = time.monotonic() + rng.uniform(0.5, 4.0)

@@ -4,6 +4,7 @@ The free-text fields are found in the JSON Schemas (a string with neither `patte
 so a field added to a schema is injected as soon as the skeleton catalogue fills it, and
 `uncovered()` names the fields the skeleton leaves out.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,13 +19,17 @@ from generator.validate.schema import SCHEMA_DIR
 
 SKELETON = Path(__file__).resolve().parents[1] / "assets" / "hostile" / "skeleton"
 # One line: what a title, a name or a cell may hold.
-PAYLOAD = ("</title></textarea></style><script>alert(1)</script> <img src=x onerror=alert(1)> "
-           "\"><svg onload=alert(1)> '><svg onload=alert(1)> [x](javascript:alert(1)) "
-           "{: onclick=alert(1)}")
+PAYLOAD = (
+    "</title></textarea></style><script>alert(1)</script> <img src=x onerror=alert(1)> "
+    "\"><svg onload=alert(1)> '><svg onload=alert(1)> [x](javascript:alert(1)) "
+    "{: onclick=alert(1)}"
+)
 # More for long text, where Markdown is allowed: blocks, reference links, attribute lists.
-PAYLOAD_LONG = (PAYLOAD + "\n\n## heading {: onclick=alert(2) }\n\n<div onclick=alert(3)>div</div>\n\n"
-                "[y][ref] <a href=\"javascript:alert(4)\">a</a> ![i](javascript:alert(5))\n\n"
-                "[ref]: javascript:alert(6)\n")
+PAYLOAD_LONG = (
+    PAYLOAD + "\n\n## heading {: onclick=alert(2) }\n\n<div onclick=alert(3)>div</div>\n\n"
+    '[y][ref] <a href="javascript:alert(4)">a</a> ![i](javascript:alert(5))\n\n'
+    "[ref]: javascript:alert(6)\n"
+)
 # What must be visible as text wherever an injected field is shown.
 VISIBLE = PAYLOAD.split(" '>", 1)[0]
 # Elements that only an injected payload can have made; a list of findings, empty when clean.
@@ -72,8 +77,12 @@ def collect_dialogs(page: Any) -> list[str]:
 
 LONG_TEXT = 20000  # maxLength of long-text fields (catalogue/schemas/*.schema.json)
 
-FOLDERS = {"organizations": "organization", "certificates": "certificate",
-           "standards": "standard", "notices": "notice"}
+FOLDERS = {
+    "organizations": "organization",
+    "certificates": "certificate",
+    "standards": "standard",
+    "notices": "notice",
+}
 
 
 def kind_of(path: Path) -> str:
@@ -81,7 +90,9 @@ def kind_of(path: Path) -> str:
 
 
 def _schema(kind: str) -> dict[str, Any]:
-    doc: dict[str, Any] = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    doc: dict[str, Any] = json.loads(
+        (SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8")
+    )
     return doc
 
 
@@ -132,12 +143,16 @@ class Injector:
             self.values[text] = f"{marker} {PAYLOAD_LONG if long else PAYLOAD}"
         return self.values[text]
 
-    def walk(self, data: Any, node: dict[str, Any], root: dict[str, Any], kind: str, path: str) -> Any:
+    def walk(
+        self, data: Any, node: dict[str, Any], root: dict[str, Any], kind: str, path: str
+    ) -> Any:
         node = _resolve(node, root)
         if isinstance(data, dict):
             props = node.get("properties", {})
-            return {k: self.walk(v, props[k], root, kind, f"{path}.{k}" if path else k)
-                    for k, v in data.items()}
+            return {
+                k: self.walk(v, props[k], root, kind, f"{path}.{k}" if path else k)
+                for k, v in data.items()
+            }
         if isinstance(data, list):
             return [self.walk(v, node["items"], root, kind, f"{path}[]") for v in data]
         if isinstance(data, str) and _free_text(node):
@@ -159,8 +174,10 @@ def inject(dest: Path, skeleton: Path = SKELETON) -> Injector:
         out = injector.walk(data, _schema(kind), _schema(kind), kind, "")
         target = dest / src.relative_to(skeleton)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(yaml.safe_dump(out, allow_unicode=True, sort_keys=False, width=1 << 20),
-                          encoding="utf-8")
+        target.write_text(
+            yaml.safe_dump(out, allow_unicode=True, sort_keys=False, width=1 << 20),
+            encoding="utf-8",
+        )
     return injector
 
 

@@ -1,5 +1,6 @@
 """Fixtures of the hostile-input and fault suite: the injected site, built once, and a runner that
 executes the real command line while measuring what it costs."""
+
 from __future__ import annotations
 
 import hashlib
@@ -32,14 +33,18 @@ ASSETS = Path(__file__).resolve().parents[1] / "assets" / "hostile"
 
 def tree_digest(root: Path) -> dict[str, str]:
     """Every file under `root` and the SHA-256 of its bytes."""
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def leftovers(out: Path) -> list[str]:
     """Temporary build folders or a half-swapped site left beside `out`."""
     return sorted(p.name for p in out.parent.glob(f".{out.name}.build-*")) + (
-        [out.name + ".old"] if out.with_name(out.name + ".old").exists() else [])
+        [out.name + ".old"] if out.with_name(out.name + ".old").exists() else []
+    )
 
 
 @dataclass(frozen=True)
@@ -55,15 +60,22 @@ class Run:
     wall: float
 
 
-def start_xcert(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None,
-                **kwargs: Any) -> subprocess.Popen[bytes]:
+def start_xcert(
+    *args: str, cwd: Path = REPO, env: dict[str, str] | None = None, **kwargs: Any
+) -> subprocess.Popen[bytes]:
     """The real command line in its own process group (so a test can kill all of it)."""
-    return subprocess.Popen([sys.executable, "-m", "generator", *args], cwd=cwd,
-                            env={**os.environ, **(env or {})}, start_new_session=True, **kwargs)
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        start_new_session=True,
+        **kwargs,
+    )
 
 
-def run_measured(*commands: Sequence[str], timeout: float = 60,
-                 env: dict[str, str] | None = None) -> list[Run]:
+def run_measured(
+    *commands: Sequence[str], timeout: float = 60, env: dict[str, str] | None = None
+) -> list[Run]:
     """Run the commands at the same time. Each one's own CPU time and peak memory come from
     wait4, so a case that is slow or greedy is caught even when cases share the machine."""
     started = time.monotonic()
@@ -86,11 +98,17 @@ def run_measured(*commands: Sequence[str], timeout: float = 60,
             for i, (command, proc) in enumerate(zip(commands, procs, strict=True)):
                 _, status, usage = os.wait4(proc.pid, 0)
                 proc.returncode = os.waitstatus_to_exitcode(status)
-                runs.append(Run(tuple(command), proc.returncode,
-                                Path(f"{tmp}/{i}.out").read_text(encoding="utf-8"),
-                                Path(f"{tmp}/{i}.err").read_text(encoding="utf-8"),
-                                usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-                                time.monotonic() - started))
+                runs.append(
+                    Run(
+                        tuple(command),
+                        proc.returncode,
+                        Path(f"{tmp}/{i}.out").read_text(encoding="utf-8"),
+                        Path(f"{tmp}/{i}.err").read_text(encoding="utf-8"),
+                        usage.ru_utime + usage.ru_stime,
+                        usage.ru_maxrss / 1024,
+                        time.monotonic() - started,
+                    )
+                )
         finally:
             timer.cancel()
     if expired.is_set():
@@ -145,8 +163,16 @@ class IssuingRepo:
 
     def issue(self, csv_path: Path) -> tuple[str, ...]:
         """The `xcert issue` arguments for one batch."""
-        return ("issue", "--repo", str(self.root), "--org", ISSUER, "--key", str(self.key),
-                str(csv_path))
+        return (
+            "issue",
+            "--repo",
+            str(self.root),
+            "--org",
+            ISSUER,
+            "--key",
+            str(self.key),
+            str(csv_path),
+        )
 
     @property
     def store(self) -> Path:
@@ -164,22 +190,45 @@ class IssuingRepo:
 def issuing_repo(dest: Path) -> IssuingRepo:
     """A repository whose key registry lists test-org's key (valid from 2024), with that key
     encrypted (cheap KDF) in a folder beside it, outside the tree."""
+
     def signer(name: str) -> Signer:
-        return Signer.from_seed(hashlib.sha256(f"xcert hostile key {name}".encode()).digest(),
-                                key_id=name)
+        return Signer.from_seed(
+            hashlib.sha256(f"xcert hostile key {name}".encode()).digest(), key_id=name
+        )
 
     root, org_key = signer("root"), signer(f"{ISSUER}-1")
-    registry = Registry(1, "2024-01-01T00:00:00Z", root.public_key_multibase, "测试根密钥", (
-        OrgEntry(ISSUER, "测试培训评价组织有限公司", (
-            KeyEntry(org_key.key_id, ISSUER, org_key.public_key_multibase, "2024-01-01T00:00:00Z"),
-        )),
-    ), site=Site(SITE_URL))
+    registry = Registry(
+        1,
+        "2024-01-01T00:00:00Z",
+        root.public_key_multibase,
+        "测试根密钥",
+        (
+            OrgEntry(
+                ISSUER,
+                "测试培训评价组织有限公司",
+                (
+                    KeyEntry(
+                        org_key.key_id, ISSUER, org_key.public_key_multibase, "2024-01-01T00:00:00Z"
+                    ),
+                ),
+            ),
+        ),
+        site=Site(SITE_URL),
+    )
     repo = dest / "repo"
     shutil.copytree(SKELETON, repo / "catalogue")
     (repo / "keys").mkdir(parents=True)
     (repo / "keys" / "registry.json").write_bytes(dump_json(registry.signed_document(root)))
     key = dest / "private" / f"{org_key.key_id}.xcert-key"
-    write_key_file(key, org_key, passphrase=PASSPHRASE, organization=ISSUER, label="test",
-                   strength="min")
-    return IssuingRepo(repo, key, {"XCERT_PASSPHRASE": PASSPHRASE,
-                                   "XCERT_STORE": str(dest / "store"), "XCERT_SITE_URL": SITE_URL})
+    write_key_file(
+        key, org_key, passphrase=PASSPHRASE, organization=ISSUER, label="test", strength="min"
+    )
+    return IssuingRepo(
+        repo,
+        key,
+        {
+            "XCERT_PASSPHRASE": PASSPHRASE,
+            "XCERT_STORE": str(dest / "store"),
+            "XCERT_SITE_URL": SITE_URL,
+        },
+    )

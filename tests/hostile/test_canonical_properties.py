@@ -6,6 +6,7 @@ agrees with the library; these check the library's output itself: it reads back 
 value, does not depend on key order or on how the input text was written, sorts keys by UTF-16
 code units, and writes numbers as ECMAScript does.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,9 +27,13 @@ SAFE = 2**53 - 1
 # private use, emoji, and the characters JSON must escape.
 chinese = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 anything = st.characters(codec="utf-8", exclude_categories=["Cs"])
-letters = st.one_of(chinese, st.characters(min_codepoint=0x20000, max_codepoint=0x2A6DF),
-                    st.characters(min_codepoint=0xE000, max_codepoint=0xF8FF),
-                    st.sampled_from("\"\\/\b\f\n\r\t\x00\x1f\x7f\u2028\u2029\ufeff😀·"), anything)
+letters = st.one_of(
+    chinese,
+    st.characters(min_codepoint=0x20000, max_codepoint=0x2A6DF),
+    st.characters(min_codepoint=0xE000, max_codepoint=0xF8FF),
+    st.sampled_from('"\\/\b\f\n\r\t\x00\x1f\x7f\u2028\u2029\ufeff😀·'),
+    anything,
+)
 strings = st.text(letters, max_size=8)
 numbers = st.integers(-SAFE, SAFE) | st.floats(allow_nan=False, allow_infinity=False)
 values = st.recursive(
@@ -113,11 +118,13 @@ def test_key_order_and_input_spelling_do_not_matter(value: Any, rng: random.Rand
 
 
 @PROPERTIES
-@given(st.recursive(
-    st.none() | st.booleans() | st.integers(-SAFE, SAFE) | strings,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(strings, inner, max_size=4),
-    max_leaves=16,
-))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers(-SAFE, SAFE) | strings,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(strings, inner, max_size=4),
+        max_leaves=16,
+    )
+)
 def test_keys_sort_by_utf16_and_strings_are_escaped_minimally(value: Any) -> None:
     assert canonical_bytes(value) == reference(value).encode("utf-8")
 
@@ -130,10 +137,20 @@ def test_numbers_are_written_as_ecmascript_writes_them(x: float) -> None:
     assert float(text) == x
 
 
-@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, 2**53, -(2**53), "\ud800",
-                                   {"\udc00": 1}, ["a", {"b": "\ud83d"}]],
-                         ids=["nan", "inf", "-inf", "2^53", "-2^53", "lone-high", "lone-key",
-                              "nested-lone"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        math.nan,
+        math.inf,
+        -math.inf,
+        2**53,
+        -(2**53),
+        "\ud800",
+        {"\udc00": 1},
+        ["a", {"b": "\ud83d"}],
+    ],
+    ids=["nan", "inf", "-inf", "2^53", "-2^53", "lone-high", "lone-key", "nested-lone"],
+)
 def test_what_has_no_canonical_form_raises_our_error(value: Any) -> None:
     with pytest.raises(CanonicalizationError):
         canonical_bytes(value)

@@ -8,6 +8,7 @@ hostile rather than merely wrong (alias bomb, deep nesting, duplicate key, inval
 CRLF, octal postcode, path traversal, YAML booleans) go through the same command-line check here;
 their messages are kept there.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,8 +30,17 @@ from hostile.conftest import (
 
 CASES = ASSETS / "catalogue"
 EXISTING = TEST_ASSETS / "catalogue" / "invalid"
-EXISTING_HOSTILE = ("alias-bomb", "crlf-with-bom", "deep-nesting", "duplicate-key", "invalid-utf8",
-                    "octal-postcode", "slug-path-traversal", "slug-upper-case", "yaml-boolean-name")
+EXISTING_HOSTILE = (
+    "alias-bomb",
+    "crlf-with-bom",
+    "deep-nesting",
+    "duplicate-key",
+    "invalid-utf8",
+    "octal-postcode",
+    "slug-path-traversal",
+    "slug-upper-case",
+    "yaml-boolean-name",
+)
 MAX_CPU_SECONDS = 10.0
 MAX_RSS_MIB = 400.0
 MIB = 1024 * 1024
@@ -43,8 +53,10 @@ def _header(data: bytes) -> dict[str, str]:
         lines = data.decode("utf-16").splitlines()[:2]
     else:
         lines = [b.decode("utf-8", "replace").lstrip("\ufeff") for b in data.splitlines()[:2]]
-    head = {k.strip("# "): v.strip() for k, v in (line.split(":", 1) for line in lines
-                                                  if line.startswith("# ") and ":" in line)}
+    head = {
+        k.strip("# "): v.strip()
+        for k, v in (line.split(":", 1) for line in lines if line.startswith("# ") and ":" in line)
+    }
     assert "kind" in head, "a case file starts with '# kind: <folder>'"
     return head
 
@@ -54,18 +66,21 @@ def _file_case(case: Path) -> Callable[[Path], None]:
         data = case.read_bytes()
         head = _header(data)
         (catalogue / head["kind"] / head.get("as", case.name)).write_bytes(data)
+
     return place
 
 
 def _write(folder: str, name: str, text: str) -> Callable[[Path], None]:
     def place(catalogue: Path) -> None:
         (catalogue / folder / name).write_text(text, encoding="utf-8")
+
     return place
 
 
 def _symlink(name: str, target: str) -> Callable[[Path], None]:
     def place(catalogue: Path) -> None:
         (catalogue / "organizations" / name).symlink_to(target)
+
     return place
 
 
@@ -80,15 +95,26 @@ def _directory(catalogue: Path) -> None:
 ORG = "id: {id}\nname: 组织\n"
 # Cases too big to keep in the repository, or that are not plain files.
 GENERATED: dict[str, Callable[[Path], None]] = {
-    "enormous-file": _write("organizations", "enormous-file.yaml",
-                            ORG.format(id="enormous-file") + "summary: " + "x" * MIB + "\n"),
-    "enormous-field": _write("organizations", "enormous-field.yaml",
-                             ORG.format(id="enormous-field") + "summary: " + "长" * 20_001 + "\n"),
-    "many-values": _write("organizations", "many-values.yaml",
-                          ORG.format(id="many-values") + "aliases: [" + "a," * 200_000 + "a]\n"),
-    "deep-nesting-megabyte": _write("organizations", "deep-nesting-megabyte.yaml",
-                                    ORG.format(id="deep-nesting-megabyte") + "summary: "
-                                    + "[" * (MIB - 100) + "\n"),
+    "enormous-file": _write(
+        "organizations",
+        "enormous-file.yaml",
+        ORG.format(id="enormous-file") + "summary: " + "x" * MIB + "\n",
+    ),
+    "enormous-field": _write(
+        "organizations",
+        "enormous-field.yaml",
+        ORG.format(id="enormous-field") + "summary: " + "长" * 20_001 + "\n",
+    ),
+    "many-values": _write(
+        "organizations",
+        "many-values.yaml",
+        ORG.format(id="many-values") + "aliases: [" + "a," * 200_000 + "a]\n",
+    ),
+    "deep-nesting-megabyte": _write(
+        "organizations",
+        "deep-nesting-megabyte.yaml",
+        ORG.format(id="deep-nesting-megabyte") + "summary: " + "[" * (MIB - 100) + "\n",
+    ),
     "symlink-to-dev-zero": _symlink("symlink-to-dev-zero.yaml", "/dev/zero"),
     "symlink-outside": _symlink("symlink-outside.yaml", "/etc/hostname"),
     "fifo": _fifo,
@@ -98,8 +124,10 @@ GENERATED: dict[str, Callable[[Path], None]] = {
 ALL: dict[str, tuple[Callable[[Path], None], Path]] = {
     **{c.stem: (_file_case(c), c.with_suffix(".expected")) for c in sorted(CASES.glob("*.yaml"))},
     **{name: (place, CASES / f"{name}.expected") for name, place in GENERATED.items()},
-    **{name: (_file_case(EXISTING / f"{name}.yaml"), EXISTING / f"{name}.expected")
-       for name in EXISTING_HOSTILE},
+    **{
+        name: (_file_case(EXISTING / f"{name}.yaml"), EXISTING / f"{name}.expected")
+        for name in EXISTING_HOSTILE
+    },
 }
 
 
@@ -110,8 +138,9 @@ def test_every_expected_message_has_its_case() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(ALL))
-def test_hostile_file_is_refused_and_the_site_kept(name: str, injected: InjectedSite,
-                                                    tmp_path: Path) -> None:
+def test_hostile_file_is_refused_and_the_site_kept(
+    name: str, injected: InjectedSite, tmp_path: Path
+) -> None:
     place, expected_file = ALL[name]
     root = scratch_copy(injected, tmp_path / "repo")
     place(root / "catalogue")

@@ -7,6 +7,7 @@ Windows) and UTF-16 with a byte-order mark (Excel's "Unicode text"). Cells a spr
 run as a formula (= + - @ at the start of a name or an exam site) are refused, as are invisible
 format characters there; tests/credentials/test_issue.py covers the ordinary mistakes.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,8 +32,10 @@ def _batch(case: str, dest: Path) -> Path:
     path = dest / f"{case}.csv"
     if case == "enormous-cell":
         header = "证书编号,姓名,证书,等级,发证日期\n"
-        path.write_text(header + "TEST-2024-000001," + "长" * 200_000 + ",web-frontend,中级,2024-06-30\n",
-                        encoding="utf-8")
+        path.write_text(
+            header + "TEST-2024-000001," + "长" * 200_000 + ",web-frontend,中级,2024-06-30\n",
+            encoding="utf-8",
+        )
     else:
         path.write_bytes((CASES / f"{case}.csv").read_bytes())
     return path
@@ -46,8 +49,9 @@ def test_every_case_has_its_message() -> None:
 
 
 @pytest.mark.parametrize("case", REFUSED)
-def test_a_hostile_batch_is_refused_and_nothing_written(case: str, repo: IssuingRepo,
-                                                         tmp_path: Path) -> None:
+def test_a_hostile_batch_is_refused_and_nothing_written(
+    case: str, repo: IssuingRepo, tmp_path: Path
+) -> None:
     csv = _batch(case, tmp_path)
     (run,) = run_measured(repo.issue(csv), env=repo.env)
     today = dt.datetime.now(CHINA).date().isoformat()
@@ -62,6 +66,8 @@ def test_spreadsheet_encodings_are_converted(case: str, repo: IssuingRepo, tmp_p
     (run,) = run_measured(repo.issue(_batch(case, tmp_path)), env=repo.env)
     assert (run.returncode, run.stderr) == (0, ""), run.stderr
     assert repo.records() == ["TEST-2024-000001.json", "TEST-2024-000002.json"]
-    holders = [json.loads(repo.record(name).read_text("utf-8"))
-               ["credentialSubject"]["name"] for name in repo.records()]
+    holders = [
+        json.loads(repo.record(name).read_text("utf-8"))["credentialSubject"]["name"]
+        for name in repo.records()
+    ]
     assert holders == ["张三", "买买提·艾力"]

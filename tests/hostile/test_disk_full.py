@@ -8,6 +8,7 @@ for `python -m pagefind` (tests/hostile/_fill_disk/) that fills the disk just be
 real Pagefind, which itself exits 0 on a full disk, leaving empty files
 (generator/site/search_index.py checks its output for that).
 """
+
 from __future__ import annotations
 
 import os
@@ -35,11 +36,17 @@ def disk(tmp_path: Path, injected: InjectedSite) -> Iterator[Path]:
     mount = tmp_path / "disk"
     mount.mkdir()
     size_kib = 3 * _size(injected.site) // 1024
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kib}k", "tmpfs", str(mount)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size_kib}k", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs ({result.stderr.strip() or 'not root'}); "
-                    "the full-disk cases need root")
+        pytest.skip(
+            f"cannot mount a small tmpfs ({result.stderr.strip() or 'not root'}); "
+            "the full-disk cases need root"
+        )
     try:
         shutil.copytree(injected.site, mount / "site")
         yield mount
@@ -78,13 +85,18 @@ STAGES = {
 
 
 @pytest.mark.parametrize("stage", list(STAGES))
-def test_a_full_disk_keeps_the_previous_site(stage: str, disk: Path, injected: InjectedSite) -> None:
+def test_a_full_disk_keeps_the_previous_site(
+    stage: str, disk: Path, injected: InjectedSite
+) -> None:
     leave, when, where = STAGES[stage]
     filler = disk / "filler"
     env = {}
     if when is not None:
-        env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(STUBS), os.environ.get("PYTHONPATH")])),
-               "XCERT_TEST_FILL": str(filler), "XCERT_TEST_FILL_WHEN": when}
+        env = {
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(STUBS), os.environ.get("PYTHONPATH")])),
+            "XCERT_TEST_FILL": str(filler),
+            "XCERT_TEST_FILL_WHEN": when,
+        }
     else:
         _fill(filler, leave=_size(injected.site) // 3 if leave is None else leave)
     out = disk / "site"
@@ -92,7 +104,9 @@ def test_a_full_disk_keeps_the_previous_site(stage: str, disk: Path, injected: I
     (run,) = run_measured(("--verbose", *build), env=env)
     *traceback, last = run.stderr.splitlines()
     assert (run.returncode, last) == (
-        1, f"xcert: error: no space left on the device while building in {disk}; {out} is unchanged")
+        1,
+        f"xcert: error: no space left on the device while building in {disk}; {out} is unchanged",
+    )
     assert where in "\n".join(traceback), f"the disk did not fill up in {where}"
     assert tree_digest(out) == injected.digest
     assert leftovers(out) == []

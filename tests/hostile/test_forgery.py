@@ -2,6 +2,7 @@
 in the registry, dates moved into a key's window after signing, a registry signed by a key that
 is not its root, a registry with a lowered version or another root. Each is refused with its own
 verdict or message. (tests/hostile/test_forgery_browser.py puts the same files to the page.)"""
+
 from __future__ import annotations
 
 import dataclasses
@@ -53,17 +54,30 @@ def test_command_line_verdicts(repo: Path, tmp_path: Path) -> None:
         files[-1].write_bytes(data)
     result = run_xcert("verify", "--repo", str(repo), "--json", *map(str, files))
     assert result.returncode == 1  # not every file is valid
-    got = {Path(j["file"]).stem: (j["verdict"], j["reason"])
-           for j in map(json.loads, result.stdout.splitlines())}
+    got = {
+        Path(j["file"]).stem: (j["verdict"], j["reason"])
+        for j in map(json.loads, result.stdout.splitlines())
+    }
     assert got == {case: (verdict, reason) for case, (_, verdict, reason) in CASES.items()}
 
 
-@pytest.mark.parametrize(("doc", "message"), [
-    (registry_signed_by(ROGUE), "the registry is not signed by the root of its site"),
-    (registry_signed_by(ROGUE, claim_root=True), "the registry's signature does not match (altered?)"),
-], ids=["rogue-key", "rogue-key-claiming-root"])
-def test_a_registry_not_signed_by_its_root_is_refused(doc: dict, message: str, repo: Path,  # type: ignore[type-arg]
-                                                       tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        (registry_signed_by(ROGUE), "the registry is not signed by the root of its site"),
+        (
+            registry_signed_by(ROGUE, claim_root=True),
+            "the registry's signature does not match (altered?)",
+        ),
+    ],
+    ids=["rogue-key", "rogue-key-claiming-root"],
+)
+def test_a_registry_not_signed_by_its_root_is_refused(
+    doc: dict,
+    message: str,
+    repo: Path,  # type: ignore[type-arg]
+    tmp_path: Path,
+) -> None:
     path = repo / "keys" / "registry.json"
     path.write_bytes(dump_json(doc))
     with pytest.raises(RegistryError) as info:
@@ -79,17 +93,25 @@ def test_a_registry_not_signed_by_its_root_is_refused(doc: dict, message: str, r
 def test_a_registry_version_never_goes_down(repo: Path) -> None:
     current = load_registry(repo / "keys" / "registry.json")
     assert current.version == 4
-    with pytest.raises(RegistryError, match="^registry version 3 does not exceed the current "
-                                            "version 4; a registry version never goes down$"):
-        save_registry(repo / "keys" / "registry.json", lowered_registry(), root=ROOT,
-                      previous=current)
+    with pytest.raises(
+        RegistryError,
+        match="^registry version 3 does not exceed the current "
+        "version 4; a registry version never goes down$",
+    ):
+        save_registry(
+            repo / "keys" / "registry.json", lowered_registry(), root=ROOT, previous=current
+        )
     # Why it matters: under the old version the key stolen on 2024-09-01 still signs.
     late = CASES["signed-after-key-revoked"][0]
-    (repo / "keys" / "registry.json").write_bytes(dump_json(lowered_registry().signed_document(ROOT)))
+    (repo / "keys" / "registry.json").write_bytes(
+        dump_json(lowered_registry().signed_document(ROOT))
+    )
     assert verification_result(late, trust=repo_trust(repo), now=NOW).ok
 
 
 def test_a_registry_under_another_root_cannot_replace_the_current_one(repo: Path) -> None:
     forged = dataclasses.replace(registry_with_new_root(), version=5)
-    with pytest.raises(RegistryError, match="^the new registry has another root key than the current one$"):
+    with pytest.raises(
+        RegistryError, match="^the new registry has another root key than the current one$"
+    ):
         save_registry(repo / "keys" / "registry.json", forged, root=ROGUE, previous=registry())

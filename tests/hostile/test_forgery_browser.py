@@ -4,6 +4,7 @@ its root, and a registry older than one the browser has seen, leave the page ref
 
 The site is the injected one (every catalogue name a payload) with the agreement suite's
 registry and status list published into it, so the verdict's details also show payloads."""
+
 from __future__ import annotations
 
 import os
@@ -42,8 +43,13 @@ def verify_site(injected: InjectedSite, tmp_path_factory: pytest.TempPathFactory
     shutil.copytree(injected.site, site)
     repo = tmp_path_factory.mktemp("forgery-repo")
     shutil.copytree(AGREEMENT / "repo", repo, dirs_exist_ok=True)
-    publish_records(repo_root=repo, site_dir=site, catalogue=load_catalogue(injected.root / "catalogue"),
-                    workers=1, site_url=SITE_URL)
+    publish_records(
+        repo_root=repo,
+        site_dir=site,
+        catalogue=load_catalogue(injected.root / "catalogue"),
+        workers=1,
+        site_url=SITE_URL,
+    )
     return site
 
 
@@ -84,12 +90,19 @@ def _judge(page, path: Path) -> tuple[str, str, str]:  # type: ignore[no-untyped
     page.set_input_files("#xv-file", str(path))
     page.wait_for_selector("#xv-result[data-verdict]")
     box = page.locator("#xv-result")
-    return (box.get_attribute("data-verdict"), box.get_attribute("data-reason"),
-            page.inner_text("#xv-result .xv-message"))
+    return (
+        box.get_attribute("data-verdict"),
+        box.get_attribute("data-reason"),
+        page.inner_text("#xv-result .xv-message"),
+    )
 
 
-def test_forged_records_get_the_python_verdicts(page, verify_site: Path, serve,  # type: ignore[no-untyped-def]
-                                                files: dict[str, Path]) -> None:
+def test_forged_records_get_the_python_verdicts(
+    page,
+    verify_site: Path,
+    serve,  # type: ignore[no-untyped-def]
+    files: dict[str, Path],
+) -> None:
     dialogs = collect_dialogs(page)
     _open(page, serve(verify_site))
     trust = repo_trust(AGREEMENT / "repo")
@@ -105,19 +118,32 @@ def test_forged_records_get_the_python_verdicts(page, verify_site: Path, serve, 
 
 
 @pytest.mark.parametrize("claim_root", [False, True], ids=["rogue-key", "rogue-key-claiming-root"])
-def test_a_registry_not_signed_by_its_root_stops_every_verdict(page, verify_site: Path, serve,  # type: ignore[no-untyped-def]
-                                                               files: dict[str, Path], tmp_path: Path,
-                                                               claim_root: bool) -> None:
+def test_a_registry_not_signed_by_its_root_stops_every_verdict(
+    page,
+    verify_site: Path,
+    serve,  # type: ignore[no-untyped-def]
+    files: dict[str, Path],
+    tmp_path: Path,
+    claim_root: bool,
+) -> None:
     site = _site_copy(verify_site, tmp_path / "site")
     _replace_registry(site, registry_signed_by(ROGUE, claim_root=claim_root))
-    why = ("the registry's signature does not match" if claim_root
-           else "the registry is not signed by the root of its site")
+    why = (
+        "the registry's signature does not match"
+        if claim_root
+        else "the registry is not signed by the root of its site"
+    )
     assert _open(page, serve(site)) == NO_TRUST + why
     assert _judge(page, files["payload-in-holder-name"])[:2] == ("no-trust", "no-registry")
 
 
-def test_a_registry_older_than_one_seen_is_refused(page, verify_site: Path, serve,  # type: ignore[no-untyped-def]
-                                                   files: dict[str, Path], tmp_path: Path) -> None:
+def test_a_registry_older_than_one_seen_is_refused(
+    page,
+    verify_site: Path,
+    serve,  # type: ignore[no-untyped-def]
+    files: dict[str, Path],
+    tmp_path: Path,
+) -> None:
     site = _site_copy(verify_site, tmp_path / "site")
     base = serve(site)
     assert _open(page, base).startswith("密钥登记册第 4 版")
@@ -126,5 +152,6 @@ def test_a_registry_older_than_one_seen_is_refused(page, verify_site: Path, serv
     # The site now serves version 3, genuinely signed by the root, from before the revocation.
     _replace_registry(site, lowered_registry().signed_document(ROOT))
     assert _open(page, base) == (
-        NO_TRUST + "密钥登记册版本 3 低于此前见过的版本 4：可能是被替换的旧副本。")
+        NO_TRUST + "密钥登记册版本 3 低于此前见过的版本 4：可能是被替换的旧副本。"
+    )
     assert _judge(page, late)[:2] == ("no-trust", "no-registry")

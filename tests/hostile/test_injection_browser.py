@@ -4,6 +4,7 @@ no dialog opens, no injected element exists, and the payload reads as text where
 The catalogue is tests/assets/hostile/skeleton/ with each free-text value replaced by a marker
 (X001...) and the payloads of hostile/_inject.py; the site is built once per session.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,14 +45,36 @@ def base(injected: InjectedSite, serve) -> str:  # type: ignore[no-untyped-def]
 # Every page of the site (the test below checks the list), and the pages whose scripts show
 # catalogue text: search results and filters, compare, the finder.
 PATHS = [
-    "", "certificates/", "certificates/tax/", "certificates/web-frontend/", "compare/",
-    "fields/", "fields/electronic-information/", "fields/finance-commerce/", "finder/",
-    "majors/", "majors/computer-applications/", "majors/software-engineering/",
-    "majors/software-technology/", "notices/", "notices/cost-caps/", "notices/first-batch/",
-    "notices/first-batch-confirmed/", "open-data/", "organizations/", "organizations/other-org/",
-    "organizations/test-org/", "search/", "standards/", "standards/web-frontend/", "verify/",
-    f"search/?q={quote(PAYLOAD)}", "search/?q=alert", "search/?q=X004",
-    "compare/?c=web-frontend,tax", "finder/?major={major}",
+    "",
+    "certificates/",
+    "certificates/tax/",
+    "certificates/web-frontend/",
+    "compare/",
+    "fields/",
+    "fields/electronic-information/",
+    "fields/finance-commerce/",
+    "finder/",
+    "majors/",
+    "majors/computer-applications/",
+    "majors/software-engineering/",
+    "majors/software-technology/",
+    "notices/",
+    "notices/cost-caps/",
+    "notices/first-batch/",
+    "notices/first-batch-confirmed/",
+    "open-data/",
+    "organizations/",
+    "organizations/other-org/",
+    "organizations/test-org/",
+    "search/",
+    "standards/",
+    "standards/web-frontend/",
+    "verify/",
+    f"search/?q={quote(PAYLOAD)}",
+    "search/?q=alert",
+    "search/?q=X004",
+    "compare/?c=web-frontend,tax",
+    "finder/?major={major}",
 ]
 
 
@@ -60,8 +83,12 @@ def test_every_page_of_the_site_is_visited(injected: InjectedSite) -> None:
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_no_payload_runs_or_becomes_an_element(page, base: str, path: str,  # type: ignore[no-untyped-def]
-                                               injected: InjectedSite) -> None:
+def test_no_payload_runs_or_becomes_an_element(
+    page,
+    base: str,
+    path: str,  # type: ignore[no-untyped-def]
+    injected: InjectedSite,
+) -> None:
     url = f"{base}/{path.format(major=quote(injected.injector.values['软件技术']))}"
     dialogs = collect_dialogs(page)
     page.goto(url, wait_until="load")

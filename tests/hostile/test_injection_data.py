@@ -1,6 +1,7 @@
 """The open data (/api/*.json, verify/catalogue.json) and the feeds (Atom, iCalendar) of the
 injected site keep every payload as data: valid JSON and XML whose values are exactly the text
 the catalogue holds, never escaped twice, cut, or turned into markup."""
+
 from __future__ import annotations
 
 import json
@@ -72,7 +73,9 @@ def test_the_atom_feed_holds_the_payloads_as_text(injected: InjectedSite) -> Non
 
 
 def test_the_calendar_holds_the_payloads_as_text(injected: InjectedSite) -> None:
-    calendar = icalendar.Calendar.from_ical((injected.site / "notices" / "periods.ics").read_bytes())
+    calendar = icalendar.Calendar.from_ical(
+        (injected.site / "notices" / "periods.ics").read_bytes()
+    )
     events = list(calendar.walk("VEVENT"))
     assert len(events) == 1  # the one 公示 with a period
     texts = [str(events[0].get(k)) for k in ("SUMMARY", "DESCRIPTION")]

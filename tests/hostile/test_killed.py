@@ -4,6 +4,7 @@ run succeeds. (A killed issuance: tests/credentials/test_store.py.)
 Two builds at once are refused with a clear message: tests/test_build.py
 (test_a_second_build_at_the_same_time_is_refused_with_a_clear_message).
 """
+
 from __future__ import annotations
 
 import os
@@ -26,8 +27,13 @@ from hostile.conftest import (
 )
 
 KILLS = 6
-SERVED = ("", "certificates/web-frontend/", "search/", "api/certificates.json",
-          "pagefind/pagefind-entry.json")
+SERVED = (
+    "",
+    "certificates/web-frontend/",
+    "search/",
+    "api/certificates.json",
+    "pagefind/pagefind-entry.json",
+)
 
 
 def _kill_after(args: tuple[str, ...], delay: float, *, env: dict[str, str] | None = None) -> int:
@@ -49,14 +55,16 @@ def _served(base: str, out: Path) -> None:
         assert (response.status, body) == (200, local.read_bytes()), path
 
 
-def test_a_build_killed_at_any_moment_leaves_a_complete_site(injected: InjectedSite, tmp_path: Path,
-                                                             serve) -> None:  # type: ignore[no-untyped-def]
+def test_a_build_killed_at_any_moment_leaves_a_complete_site(
+    injected: InjectedSite, tmp_path: Path, serve
+) -> None:  # type: ignore[no-untyped-def]
     root = scratch_copy(injected, tmp_path / "repo")
     out = root / "site"
     before = tree_digest(out)
     # A new organization, so that a finished build is told apart from the previous site.
-    (root / "catalogue" / "organizations" / "new-org.yaml").write_text("id: new-org\nname: 新组织\n",
-                                                                      encoding="utf-8")
+    (root / "catalogue" / "organizations" / "new-org.yaml").write_text(
+        "id: new-org\nname: 新组织\n", encoding="utf-8"
+    )
     build = ("build", "--root", str(root), "--today", TODAY.isoformat())
     (timing,) = run_measured((*build[:3], "--out", str(tmp_path / "finished"), *build[3:]))
     assert timing.returncode == 0, timing.stderr
@@ -68,7 +76,9 @@ def test_a_build_killed_at_any_moment_leaves_a_complete_site(injected: InjectedS
         delay = rng.uniform(0.05, timing.wall)
         code = _kill_after(build, delay)
         state = tree_digest(out)
-        where = f"kill {i + 1} after {delay:.2f} s of {timing.wall:.2f} s (seed {seed}, exit {code})"
+        where = (
+            f"kill {i + 1} after {delay:.2f} s of {timing.wall:.2f} s (seed {seed}, exit {code})"
+        )
         assert state in (before, after), f"{where}: the site is neither the old one nor the new one"
         _served(base, out)
     (rerun,) = run_measured(build)

@@ -6,6 +6,7 @@ tests/credentials/test_vectors.py already changes single characters of a signed 
 change its structure: values of other types, keys removed or added, proofs swapped, records
 re-signed by random keys, raw text spliced and deeply nested.
 """
+
 from __future__ import annotations
 
 import copy
@@ -31,17 +32,40 @@ from hostile._forgery import AGREEMENT, t
 
 NOW = t("2026-01-01T00:00:00")
 TRUST = repo_trust(AGREEMENT / "repo")
-GENUINE = {name: json.loads((AGREEMENT / "cases" / f"{name}.json").read_text(encoding="utf-8"))
-           for name in ("valid", "valid-current-key", "valid-old-key-after-rotation",
-                        "certificate-revoked")}
+GENUINE = {
+    name: json.loads((AGREEMENT / "cases" / f"{name}.json").read_text(encoding="utf-8"))
+    for name in (
+        "valid",
+        "valid-current-key",
+        "valid-old-key-after-rotation",
+        "certificate-revoked",
+    )
+}
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 text = st.text(st.characters(codec="utf-8"), max_size=12) | st.sampled_from(
-    ["", "张三", "中级", "2024-03-01", "2024-03-01T00:00:00Z", "eddsa-jcs-2022", "DataIntegrityProof",
-     "z6Mk", "urn:xcert:status:acme:1", "\u202e", "\ud800", "0", "1e400"])
+    [
+        "",
+        "张三",
+        "中级",
+        "2024-03-01",
+        "2024-03-01T00:00:00Z",
+        "eddsa-jcs-2022",
+        "DataIntegrityProof",
+        "z6Mk",
+        "urn:xcert:status:acme:1",
+        "\u202e",
+        "\ud800",
+        "0",
+        "1e400",
+    ]
+)
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**60), 2**60)
-    | st.floats(allow_nan=False, allow_infinity=False) | text,
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**60), 2**60)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | text,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
     max_leaves=8,
 )
@@ -140,8 +164,9 @@ def test_records_re_signed_by_unregistered_keys_are_never_valid(doc: Any, seed: 
     if not isinstance(doc, dict) or canonical(doc) is None:
         return
     doc.pop("proof", None)
-    forged = add_proof(doc, signer=Signer.from_seed(seed, key_id="forger"),
-                       created="2024-10-01T00:00:00Z")
+    forged = add_proof(
+        doc, signer=Signer.from_seed(seed, key_id="forger"), created="2024-10-01T00:00:00Z"
+    )
     result = judge(json.dumps(forged, ensure_ascii=False))
     assert not result.ok
     if result.record is not None:  # it was read as a record: then the key is what is wrong
@@ -154,23 +179,33 @@ def test_spliced_text_gets_a_verdict(name: str, data: st.DataObject) -> None:
     genuine = json.dumps(GENUINE[name], ensure_ascii=False, indent=1)
     start = data.draw(st.integers(0, len(genuine)))
     end = data.draw(st.integers(start, min(len(genuine), start + 40)))
-    insert = data.draw(st.text(st.characters(codec="utf-8"), max_size=20) | st.sampled_from(
-        ['"name":"李四",', '{"a":' * 50, ']]]]', '\\ud800', ',"proof":null', ' ']))
+    insert = data.draw(
+        st.text(st.characters(codec="utf-8"), max_size=20)
+        | st.sampled_from(['"name":"李四",', '{"a":' * 50, "]]]]", "\\ud800", ',"proof":null', " "])
+    )
     changed = genuine[:start] + insert + genuine[end:]
     result = judge(changed)
     if result.ok:
         valid_only_if_signed(json.loads(changed), result)
 
 
-@pytest.mark.parametrize("data", [
-    "[" * 100_000 + "]" * 100_000,
-    '{"a":' * 100_000 + "1" + "}" * 100_000,
-    b"\xef\xbb\xbf\xef\xbb\xbf{}",
-    b"\x00" * 64,
-    "{" + ",".join(f'"k{i}":{i}' for i in range(50_000)) + "}",
-    json.dumps({**GENUINE["valid"], "credentialSubject": {**GENUINE["valid"]["credentialSubject"],
-                                                           "level": 1e400}}),
-], ids=["deep-list", "deep-object", "two-boms", "nul-bytes", "wide-object", "infinite-number"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"a":' * 100_000 + "1" + "}" * 100_000,
+        b"\xef\xbb\xbf\xef\xbb\xbf{}",
+        b"\x00" * 64,
+        "{" + ",".join(f'"k{i}":{i}' for i in range(50_000)) + "}",
+        json.dumps(
+            {
+                **GENUINE["valid"],
+                "credentialSubject": {**GENUINE["valid"]["credentialSubject"], "level": 1e400},
+            }
+        ),
+    ],
+    ids=["deep-list", "deep-object", "two-boms", "nul-bytes", "wide-object", "infinite-number"],
+)
 def test_extreme_inputs_get_a_verdict(data: bytes | str) -> None:
     assert not judge(data).ok
 

@@ -38,8 +38,9 @@ def _node_ready() -> None:
     if shutil.which("node") is None:
         pytest.fail("node is missing: apt-get install nodejs npm (make test needs it)")
     if not (HERE / "node_modules" / "@digitalbazaar" / "vc").is_dir():
-        pytest.fail("the pinned verifier is not installed: run `npm ci` in tests/interop "
-                    "(`make test` does)")
+        pytest.fail(
+            "the pinned verifier is not installed: run `npm ci` in tests/interop (`make test` does)"
+        )
 
 
 def generic(sites: dict[str, str], files: dict[str, Path]) -> dict[str, dict[str, Any]]:
@@ -50,8 +51,14 @@ def generic(sites: dict[str, str], files: dict[str, Path]) -> dict[str, dict[str
         "schema": str(SCHEMA),
         "files": [{"name": k, "path": str(v)} for k, v in files.items()],
     }
-    run = subprocess.run(["node", str(HERE / "verify.mjs")], input=json.dumps(request),
-                         capture_output=True, text=True, timeout=300, cwd=HERE)
+    run = subprocess.run(
+        ["node", str(HERE / "verify.mjs")],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=HERE,
+    )
     assert run.returncode == 0, run.stderr
     result: dict[str, dict[str, Any]] = json.loads(run.stdout)
     return result
@@ -64,10 +71,17 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_repo(tmp_path_factory.mktemp("interop-repo"))
     env = {"XCERT_DEMO_KEYS": str(tmp_path_factory.mktemp("interop-demo-keys"))}
     clean = {k: v for k, v in os.environ.items() if k != "XCERT_SITE_URL"}
-    for args in (("demo", "--repo", str(root)),
-                 ("build", "--root", str(root), "--today", TODAY.isoformat())):
-        result = subprocess.run([sys.executable, "-m", "generator", *args], text=True,
-                                capture_output=True, timeout=900, env={**clean, **env})
+    for args in (
+        ("demo", "--repo", str(root)),
+        ("build", "--root", str(root), "--today", TODAY.isoformat()),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", *args],
+            text=True,
+            capture_output=True,
+            timeout=900,
+            env={**clean, **env},
+        )
         assert result.returncode == 0, result.stderr
     return root / "site"
 
@@ -75,8 +89,10 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def demo(demo_site: Path, serve) -> dict[str, dict[str, Any]]:  # type: ignore[no-untyped-def]
     base = serve(demo_site)
-    files = {name: demo_site / "verify" / "demo" / f"{name}.json"
-             for name in ("valid", "revoked", "altered")}
+    files = {
+        name: demo_site / "verify" / "demo" / f"{name}.json"
+        for name in ("valid", "revoked", "altered")
+    }
     files["registry"] = demo_site / "keys" / "registry.json"
     files["status-list"] = demo_site / "status" / "demo" / "1.json"
     return generic({DEMO_SITE_URL: base}, files)
@@ -141,14 +157,16 @@ def agreement(tmp_path_factory: pytest.TempPathFactory, serve) -> dict[str, Any]
     repo = tmp_path_factory.mktemp("agreement-repo")
     shutil.copytree(AGREEMENT / "repo", repo, dirs_exist_ok=True)
     site = tmp_path_factory.mktemp("agreement-site")
-    publish_records(repo_root=repo, site_dir=site, site_url=SITE_URL, catalogue=catalogue(),
-                    workers=1)
+    publish_records(
+        repo_root=repo, site_dir=site, site_url=SITE_URL, catalogue=catalogue(), workers=1
+    )
     files = {p.stem: p for p in sorted((AGREEMENT / "cases").glob("*.json"))}
     return generic({SITE_URL: serve(site)}, files)
 
 
 def test_xcert_and_the_generic_verifier_agree_on_the_agreement_suite(
-        agreement: dict[str, Any]) -> None:
+    agreement: dict[str, Any],
+) -> None:
     trust = repo_trust(AGREEMENT / "repo")
     judged = 0
     for case, found in sorted(agreement.items()):
@@ -162,4 +180,3 @@ def test_xcert_and_the_generic_verifier_agree_on_the_agreement_suite(
         if accepted:
             assert found["status"] is (ours.verdict.value == "certificate-revoked"), case
     assert judged >= 19
-

@@ -1,4 +1,5 @@
 """Fixture catalogues and repositories for the maintainers' tests (publishing, periods, review)."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -9,7 +10,9 @@ from pathlib import Path
 def _root_conftest():  # type: ignore[no-untyped-def]
     """tests/conftest.py by path: `import conftest` means whichever conftest.py pytest loaded
     last."""
-    spec = importlib.util.spec_from_file_location("xcert_tests_conftest", Path(__file__).parents[1] / "conftest.py")
+    spec = importlib.util.spec_from_file_location(
+        "xcert_tests_conftest", Path(__file__).parents[1] / "conftest.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

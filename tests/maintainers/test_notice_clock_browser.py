@@ -4,6 +4,7 @@ day.
 The notice is written with `xcert new`, the site built with --today before the period opens, and
 the page read at the start day, the end day and the day after (in Beijing time).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,12 +22,34 @@ CERTIFICATE = "/certificates/ui-design/"
 @pytest.fixture(scope="module")
 def early_site(tmp_path_factory: pytest.TempPathFactory, serve) -> str:  # type: ignore[no-untyped-def]
     root = copy_repo(tmp_path_factory.mktemp("clock"))
-    made = run_xcert("new", "notice", "--catalogue", str(root / "catalogue"),
-                     "--title", "关于第五批职业技能等级证书的公示", "--doc-number", "职教所〔2025〕9号",
-                     "--date", "2025-09-26", "--start", "2025-09-26", "--end", "2025-10-10",
-                     "--summary", "公示第五批名单。", "--certificate", "ui-design",
-                     "--organization", "tencent-cloud-beijing", "--contact-name", "李四",
-                     "--contact-phone", "010-58556712", "--contact-email", "objections@example.cn")
+    made = run_xcert(
+        "new",
+        "notice",
+        "--catalogue",
+        str(root / "catalogue"),
+        "--title",
+        "关于第五批职业技能等级证书的公示",
+        "--doc-number",
+        "职教所〔2025〕9号",
+        "--date",
+        "2025-09-26",
+        "--start",
+        "2025-09-26",
+        "--end",
+        "2025-10-10",
+        "--summary",
+        "公示第五批名单。",
+        "--certificate",
+        "ui-design",
+        "--organization",
+        "tencent-cloud-beijing",
+        "--contact-name",
+        "李四",
+        "--contact-phone",
+        "010-58556712",
+        "--contact-email",
+        "objections@example.cn",
+    )
     assert made.returncode == 0, made.stderr
     built = run_xcert("build", "--root", str(root), "--today", "2025-09-01")
     assert built.returncode == 0, built.stderr
@@ -50,15 +73,29 @@ def _read(page, url: str, when: dt.datetime) -> dict[str, object]:  # type: igno
     }""")
 
 
-@pytest.mark.parametrize(("when", "badge", "note", "objection"), [
-    # The day it was built: the browser says what the build said.
-    (dt.datetime(2025, 9, 1, 9, 0, tzinfo=BEIJING), "未开始", "25 天后开始", True),
-    (dt.datetime(2025, 9, 26, 8, 0, tzinfo=BEIJING), "公示中", "剩 15 天", True),      # start day
-    (dt.datetime(2025, 10, 10, 23, 30, tzinfo=BEIJING), "公示中", "今天截止", True),   # end day, late
-    (dt.datetime(2025, 10, 11, 0, 30, tzinfo=BEIJING), "已结束", "", False),           # the day after
-])
-def test_notice_page_follows_the_readers_clock(page, early_site: str, when: dt.datetime, badge: str,  # type: ignore[no-untyped-def]
-                                               note: str, objection: bool) -> None:
+@pytest.mark.parametrize(
+    ("when", "badge", "note", "objection"),
+    [
+        # The day it was built: the browser says what the build said.
+        (dt.datetime(2025, 9, 1, 9, 0, tzinfo=BEIJING), "未开始", "25 天后开始", True),
+        (dt.datetime(2025, 9, 26, 8, 0, tzinfo=BEIJING), "公示中", "剩 15 天", True),  # start day
+        (
+            dt.datetime(2025, 10, 10, 23, 30, tzinfo=BEIJING),
+            "公示中",
+            "今天截止",
+            True,
+        ),  # end day, late
+        (dt.datetime(2025, 10, 11, 0, 30, tzinfo=BEIJING), "已结束", "", False),  # the day after
+    ],
+)
+def test_notice_page_follows_the_readers_clock(
+    page,
+    early_site: str,
+    when: dt.datetime,
+    badge: str,  # type: ignore[no-untyped-def]
+    note: str,
+    objection: bool,
+) -> None:
     state = _read(page, early_site + NOTICE, when)
     assert state["badge"] == badge
     assert state["note"] == note and state["noteShown"] == bool(note)
@@ -80,12 +117,19 @@ def test_objection_box_shows_contact_in_writing_within_the_period(page, early_si
     assert box.bounding_box()["y"] < page.locator(".md-content table").first.bounding_box()["y"]
 
 
-@pytest.mark.parametrize(("when", "standing"), [
-    (dt.datetime(2025, 9, 26, 12, 0, tzinfo=BEIJING), "公示中"),
-    (dt.datetime(2025, 10, 11, 12, 0, tzinfo=BEIJING), "已公示，待确认"),
-])
-def test_certificate_standing_follows_the_clock_too(page, early_site: str, when: dt.datetime,  # type: ignore[no-untyped-def]
-                                                    standing: str) -> None:
+@pytest.mark.parametrize(
+    ("when", "standing"),
+    [
+        (dt.datetime(2025, 9, 26, 12, 0, tzinfo=BEIJING), "公示中"),
+        (dt.datetime(2025, 10, 11, 12, 0, tzinfo=BEIJING), "已公示，待确认"),
+    ],
+)
+def test_certificate_standing_follows_the_clock_too(
+    page,
+    early_site: str,
+    when: dt.datetime,  # type: ignore[no-untyped-def]
+    standing: str,
+) -> None:
     assert _read(page, early_site + CERTIFICATE, when)["standing"] == standing
 
 

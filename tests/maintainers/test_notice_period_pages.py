@@ -1,5 +1,6 @@
 """A notice page at build time: status and days left by its period, working days, the objection
 box."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,12 +27,15 @@ def _page(cat, today: str, path: str = NOTICE) -> str:  # type: ignore[no-untype
     return pages[path]
 
 
-@pytest.mark.parametrize(("today", "status", "note"), [
-    ("2025-09-25", PeriodStatus.UPCOMING, "1 天后开始"),
-    ("2025-09-26", PeriodStatus.OPEN, "剩 15 天"),     # the start day counts
-    ("2025-10-10", PeriodStatus.OPEN, "今天截止"),      # the end day is still open
-    ("2025-10-11", PeriodStatus.CLOSED, ""),           # the day after
-])
+@pytest.mark.parametrize(
+    ("today", "status", "note"),
+    [
+        ("2025-09-25", PeriodStatus.UPCOMING, "1 天后开始"),
+        ("2025-09-26", PeriodStatus.OPEN, "剩 15 天"),  # the start day counts
+        ("2025-10-10", PeriodStatus.OPEN, "今天截止"),  # the end day is still open
+        ("2025-10-11", PeriodStatus.CLOSED, ""),  # the day after
+    ],
+)
 def test_period_status_and_days_left(today: str, status: PeriodStatus, note: str) -> None:
     period = Period(dt.date(2025, 9, 26), dt.date(2025, 10, 10))
     day = dt.date.fromisoformat(today)
@@ -39,11 +43,14 @@ def test_period_status_and_days_left(today: str, status: PeriodStatus, note: str
     assert period.note(day) == note
 
 
-@pytest.mark.parametrize(("today", "css", "label", "note"), [
-    ("2025-09-26", "open", "公示中", "剩 15 天"),
-    ("2025-10-10", "open", "公示中", "今天截止"),
-    ("2025-10-11", "closed", "已结束", ""),
-])
+@pytest.mark.parametrize(
+    ("today", "css", "label", "note"),
+    [
+        ("2025-09-26", "open", "公示中", "剩 15 天"),
+        ("2025-10-10", "open", "公示中", "今天截止"),
+        ("2025-10-11", "closed", "已结束", ""),
+    ],
+)
 def test_notice_page_badge_and_note(cat, today: str, css: str, label: str, note: str) -> None:  # type: ignore[no-untyped-def]
     page = _page(cat, today)
     assert f'<span class="xcert-status xcert-status--{css}" {DATA}>{label}</span>' in page
@@ -58,10 +65,14 @@ def test_notice_page_counts_the_period_in_working_days(cat) -> None:  # type: ig
 
 def test_objection_box_is_prominent_while_open_and_hidden_after(cat) -> None:  # type: ignore[no-untyped-def]
     open_page = _page(cat, "2025-10-10")
-    box = open_page[open_page.index('<div class="admonition warning xcert-objection"'):]
-    box = box[:box.index("</div>")]
+    box = open_page[open_page.index('<div class="admonition warning xcert-objection"') :]
+    box = box[: box.index("</div>")]
     assert box.startswith(f'<div class="admonition warning xcert-objection" {DATA}>')
-    assert "公示期内" in box and "<strong>2025年10月10日</strong>" in box and "<strong>书面、实名</strong>" in box
+    assert (
+        "公示期内" in box
+        and "<strong>2025年10月10日</strong>" in box
+        and "<strong>书面、实名</strong>" in box
+    )
     assert "联系人：李四（教育部职业技术教育中心研究所），电话 010-58556712" in box
     assert '<a href="mailto:objections@example.cn">objections@example.cn</a>' in box
     assert "地址：北京市朝阳区惠新东街4号（邮编 100029）" in box
@@ -76,13 +87,20 @@ def test_objection_box_is_prominent_while_open_and_hidden_after(cat) -> None:  #
 def test_period_beyond_the_calendar_says_the_count_is_pending(tmp_path: Path) -> None:
     root = lifecycle_catalogue(tmp_path / "catalogue")
     notice = root / "notices" / "2025-9-announcement.yaml"
-    notice.write_text(notice.read_text(encoding="utf-8").replace(
-        'period: {start: "2025-09-26", end: "2025-10-10"}', 'period: {start: "2099-01-05", end: "2099-01-11"}'),
-        encoding="utf-8")
+    notice.write_text(
+        notice.read_text(encoding="utf-8").replace(
+            'period: {start: "2025-09-26", end: "2025-10-10"}',
+            'period: {start: "2099-01-05", end: "2099-01-11"}',
+        ),
+        encoding="utf-8",
+    )
     page = _page(load_catalogue(root), "2099-01-05")
     assert "（7 个自然日，工作日数待官方节假日安排公布后计算）" in page
 
 
 def test_notices_index_links_the_feed_and_the_calendar(cat) -> None:  # type: ignore[no-untyped-def]
     page = _page(cat, "2025-09-26", "notices/index.md")
-    assert "[公告订阅源（Atom）](feed.xml)" in page and "[公示期日历（iCalendar）](periods.ics)" in page
+    assert (
+        "[公告订阅源（Atom）](feed.xml)" in page
+        and "[公示期日历（iCalendar）](periods.ics)" in page
+    )

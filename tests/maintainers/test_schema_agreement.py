@@ -6,6 +6,7 @@ is compared with `load_catalogue`'s on the shipped catalogue, on every invalid f
 random mutations of valid files. The only rejections the schema cannot make are the cross-file
 and arithmetic checks listed in BEYOND_SCHEMA.
 """
+
 from __future__ import annotations
 
 import copy
@@ -38,7 +39,8 @@ BEYOND_SCHEMA = re.compile(
     r"unknown (organization|certificate|standard|notice|field|exam form|major) '|"
     r"is not a real date|"
     r"the period ends .* before it starts|shares add up to|is above the cost cap|"
-    r"class \d+ ends .* before it starts|is not a work area, task, skill or requirement")
+    r"class \d+ ends .* before it starts|is not a work area, task, skill or requirement"
+)
 _HEADER = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")
 
 
@@ -86,7 +88,11 @@ def _validator_errors(folder: str, name: str, data: bytes) -> list[tuple[int, st
             load_catalogue(root)
         except CatalogueErrors as e:
             # Only this file's: a broken file can leave another file's reference to it dangling.
-            return [(x.location.line, x.message) for x in e.errors if x.location.file.endswith(f"/{name}")]
+            return [
+                (x.location.line, x.message)
+                for x in e.errors
+                if x.location.file.endswith(f"/{name}")
+            ]
     return []
 
 
@@ -103,15 +109,23 @@ def test_the_shipped_catalogue_is_valid_under_the_schemas_alone() -> None:
     for path in SHIPPED:
         first = path.read_text(encoding="utf-8").split("\n", 1)[0]
         schema_file = (path.parent / _HEADER.match(first).group(1)).resolve()  # type: ignore[union-attr]
-        errors = [e.message for e in _standalone(schema_file).iter_errors(_plain(load_yaml_file(path)))]
+        errors = [
+            e.message for e in _standalone(schema_file).iter_errors(_plain(load_yaml_file(path)))
+        ]
         assert not errors, f"{path}: {errors}"
 
 
 @pytest.mark.parametrize("case", INVALID, ids=[c.stem for c in INVALID])
 def test_each_invalid_case_gets_the_same_verdict(case: Path) -> None:
-    folder = case.read_bytes().split(b"\n", 1)[0].decode("utf-8", "replace").split("kind:", 1)[1].strip()
-    kind = {"organizations": "organization", "certificates": "certificate", "standards": "standard",
-            "notices": "notice"}[folder]
+    folder = (
+        case.read_bytes().split(b"\n", 1)[0].decode("utf-8", "replace").split("kind:", 1)[1].strip()
+    )
+    kind = {
+        "organizations": "organization",
+        "certificates": "certificate",
+        "standards": "standard",
+        "notices": "notice",
+    }[folder]
     errors = _validator_errors(folder, case.name, case.read_bytes())
     assert errors, "the validator must reject every invalid case"
     try:
@@ -129,8 +143,11 @@ def test_each_invalid_case_gets_the_same_verdict(case: Path) -> None:
 # Mutations: drop a field, add one, or replace a value with one of these. Strings are chosen so a
 # value is either wrong for the schema or fine for the validator too (no ids that could dangle).
 _VALUES = [None, True, 0, 7, 2.5, "", "UPPER CASE", "通知", [], {}, ["UPPER CASE"], {"x": 1}]
-_BASES = {"notice": ("notices", "first-batch.yaml"), "organization": ("organizations", "test-org.yaml"),
-          "certificate": ("certificates", "tax.yaml")}
+_BASES = {
+    "notice": ("notices", "first-batch.yaml"),
+    "organization": ("organizations", "test-org.yaml"),
+    "certificate": ("certificates", "tax.yaml"),
+}
 
 
 def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

@@ -1,4 +1,5 @@
 """`xcert diff BASE` on a fixture repository with two commits: pages and statuses that change."""
+
 from __future__ import annotations
 
 import shutil
@@ -8,7 +9,15 @@ from pathlib import Path
 import pytest
 from maintainer_fixtures import REPO, copy_repo, run_xcert
 
-GIT = ["git", "-c", "user.name=Clerk", "-c", "user.email=clerk@example.cn", "-c", "commit.gpgsign=false"]
+GIT = [
+    "git",
+    "-c",
+    "user.name=Clerk",
+    "-c",
+    "user.email=clerk@example.cn",
+    "-c",
+    "commit.gpgsign=false",
+]
 
 
 def _xcert(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -17,7 +26,9 @@ def _xcert(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def _git(repo: Path, *args: str) -> str:
-    return subprocess.run([*GIT, "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        [*GIT, "-C", str(repo), *args], check=True, capture_output=True, text=True
+    ).stdout
 
 
 @pytest.fixture(scope="module")
@@ -30,15 +41,35 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _git(root, "init", "-q", "-b", "main")
     _git(root, "add", "-A")
     _git(root, "commit", "-q", "-m", "base")
-    made = _xcert("new", "notice", "--catalogue", "catalogue", "--title", "关于第五批职业技能等级证书的公示",
-                     "--doc-number", "职教所〔2026〕5号", "--date", "2026-11-27", "--summary", "公示第五批名单。",
-                     "--certificate", "ui-design", "--organization", "tencent-cloud-beijing", cwd=root)
+    made = _xcert(
+        "new",
+        "notice",
+        "--catalogue",
+        "catalogue",
+        "--title",
+        "关于第五批职业技能等级证书的公示",
+        "--doc-number",
+        "职教所〔2026〕5号",
+        "--date",
+        "2026-11-27",
+        "--summary",
+        "公示第五批名单。",
+        "--certificate",
+        "ui-design",
+        "--organization",
+        "tencent-cloud-beijing",
+        cwd=root,
+    )
     assert made.returncode == 0, made.stderr
     _git(root, "add", "-A")
     _git(root, "commit", "-q", "-m", "publish a 公示")
     notice = root / "catalogue" / "notices" / "2019-67-first-batch-announcement.yaml"
-    notice.write_text(notice.read_text(encoding="utf-8").replace("end: '2019-03-31'", "end: '2026-12-31'")
-                      .replace("start: '2019-03-26'", "start: '2026-11-01'"), encoding="utf-8")
+    notice.write_text(
+        notice.read_text(encoding="utf-8")
+        .replace("end: '2019-03-31'", "end: '2026-12-31'")
+        .replace("start: '2019-03-26'", "start: '2026-11-01'"),
+        encoding="utf-8",
+    )
     return root
 
 
@@ -47,19 +78,32 @@ def test_diff_against_the_previous_commit_lists_pages_and_statuses(repo: Path) -
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith("## 站点变化：`HEAD~1` → 本次修改")
-    assert "### 新增的页面\n\n- `/notices/2026-5-announcement/` 关于第五批职业技能等级证书的公示" in out
+    assert (
+        "### 新增的页面\n\n- `/notices/2026-5-announcement/` 关于第五批职业技能等级证书的公示"
+        in out
+    )
     assert "- `/notices/` 公示公告与通知" in out
     assert "- `/certificates/ui-design/` " in out
-    assert "/notices/2019-67-first-batch-announcement/" in out  # edited, not committed: the working tree counts
+    assert (
+        "/notices/2019-67-first-batch-announcement/" in out
+    )  # edited, not committed: the working tree counts
     assert "- 修改 `/notices/feed.xml`" in out and "- 修改 `/notices/periods.ics`" in out
     assert "pagefind" not in out and "sitemap" not in out
-    assert ("| 关于第五批职业技能等级证书的公示 | `/notices/2026-5-announcement/` | "
-            "不存在 | **公示中** |" in out)
+    assert (
+        "| 关于第五批职业技能等级证书的公示 | `/notices/2026-5-announcement/` | "
+        "不存在 | **公示中** |" in out
+    )
     assert "| `/notices/2019-67-first-batch-announcement/` | 已结束 | **公示中** |" in out
-    assert "| 界面设计职业技能等级证书 | `/certificates/ui-design/` | 已公示，待确认 | **公示中** |" in out
+    assert (
+        "| 界面设计职业技能等级证书 | `/certificates/ui-design/` | 已公示，待确认 | **公示中** |"
+        in out
+    )
     # The repository is left as it was: no worktree, nothing staged.
     assert _git(repo, "worktree", "list").count("\n") == 1
-    assert _git(repo, "status", "--porcelain").strip() == "M catalogue/notices/2019-67-first-batch-announcement.yaml"
+    assert (
+        _git(repo, "status", "--porcelain").strip()
+        == "M catalogue/notices/2019-67-first-batch-announcement.yaml"
+    )
 
 
 def test_diff_writes_the_report_for_the_workflow_summary(repo: Path, tmp_path: Path) -> None:
@@ -82,8 +126,14 @@ def test_records_git_ignores_do_not_show_as_changes(repo: Path, tmp_path: Path) 
     only what the edit does, and names the record files git would commit."""
     clone = tmp_path / "repo"
     shutil.copytree(repo, clone)
-    made = run_xcert("demo", "--key-dir", str(tmp_path / "demo-keys"), cwd=clone,
-                     env={"PYTHONPATH": str(REPO)}, timeout=300)
+    made = run_xcert(
+        "demo",
+        "--key-dir",
+        str(tmp_path / "demo-keys"),
+        cwd=clone,
+        env={"PYTHONPATH": str(REPO)},
+        timeout=300,
+    )
     assert made.returncode == 0, made.stderr
     assert (clone / "certificates" / "demo").is_dir()
     result = _xcert("diff", "HEAD", "--today", "2026-11-30", cwd=clone)

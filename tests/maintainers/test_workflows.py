@@ -1,5 +1,6 @@
 """The CI workflows cannot run here, so they are checked: well-formed, wired up, and every `run:`
 step uses only this project's commands with options that exist."""
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,15 @@ from generator.cli import _parser
 
 WORKFLOWS = REPO / ".github" / "workflows"
 FILES = sorted(WORKFLOWS.glob("*.yml"))
-ACTIONS = {"actions/checkout", "actions/configure-pages", "actions/setup-python", "actions/upload-artifact",
-           "actions/upload-pages-artifact", "actions/deploy-pages", "marocchino/sticky-pull-request-comment"}
+ACTIONS = {
+    "actions/checkout",
+    "actions/configure-pages",
+    "actions/setup-python",
+    "actions/upload-artifact",
+    "actions/upload-pages-artifact",
+    "actions/deploy-pages",
+    "marocchino/sticky-pull-request-comment",
+}
 OPERATORS = {"&&", "||", ";", "|", "&"}
 REDIRECTS = {">", ">>", "<", "2>", "2>>"}
 
@@ -58,7 +66,11 @@ def _commands(script: str) -> list[list[str]]:
 
 
 def _make_targets() -> set[str]:
-    return set(re.findall(r"^([a-z][\w-]*):", (REPO / "Makefile").read_text(encoding="utf-8"), re.MULTILINE))
+    return set(
+        re.findall(
+            r"^([a-z][\w-]*):", (REPO / "Makefile").read_text(encoding="utf-8"), re.MULTILINE
+        )
+    )
 
 
 def _check_command(cmd: list[str]) -> None:
@@ -76,9 +88,14 @@ def _check_command(cmd: list[str]) -> None:
         assert set(args) <= _make_targets(), cmd
     elif name == "pip":
         # Only this project is installed: its dependencies come from pyproject.toml.
-        assert args[0] == "install" and [a for a in args[1:] if not a.startswith("-")] in (["."], [".[test]"]), cmd
+        assert args[0] == "install" and [a for a in args[1:] if not a.startswith("-")] in (
+            ["."],
+            [".[test]"],
+        ), cmd
     elif name != "git":
-        pytest.fail(f"not one of the project's commands (make, xcert, python -m generator, git, pip): {cmd}")
+        pytest.fail(
+            f"not one of the project's commands (make, xcert, python -m generator, git, pip): {cmd}"
+        )
 
 
 def test_there_are_the_three_workflows() -> None:
@@ -115,7 +132,11 @@ def test_pull_requests_check_build_diff_and_keep_a_preview() -> None:
     assert "xcert check --format github --strict" in runs
     assert "xcert build" in runs
     assert any(r.startswith('xcert diff "origin/$BASE_REF"') for r in runs)
-    uploads = [s["with"]["path"] for s in _steps(doc) if s.get("uses", "").startswith("actions/upload-artifact")]
+    uploads = [
+        s["with"]["path"]
+        for s in _steps(doc)
+        if s.get("uses", "").startswith("actions/upload-artifact")
+    ]
     assert "site/" in uploads and "site-diff.md" in uploads
     checkout = next(s for s in _steps(doc) if s.get("uses", "").startswith("actions/checkout"))
     assert checkout["with"]["fetch-depth"] == 0  # the base branch must be in the clone
@@ -124,7 +145,9 @@ def test_pull_requests_check_build_diff_and_keep_a_preview() -> None:
 def test_main_deploys_and_the_schedule_rebuilds_daily() -> None:
     deploy = _load(WORKFLOWS / "deploy.yml")
     assert deploy["on"]["push"]["branches"] == ["main"] and "workflow_call" in deploy["on"]
-    assert deploy["permissions"]["pages"] == "write" and deploy["permissions"]["id-token"] == "write"
+    assert (
+        deploy["permissions"]["pages"] == "write" and deploy["permissions"]["id-token"] == "write"
+    )
     assert any(s.get("uses", "").startswith("actions/deploy-pages") for s in _steps(deploy))
     schedule = _load(WORKFLOWS / "schedule.yml")
     cron = schedule["on"]["schedule"][0]["cron"]
@@ -135,7 +158,10 @@ def test_main_deploys_and_the_schedule_rebuilds_daily() -> None:
 
 def test_the_command_splitter_sees_every_command() -> None:
     assert _commands('A=1 xcert diff "origin/$B" > x.md && rm -rf / # ok\npip install -e .') == [
-        ["xcert", "diff", "origin/$B"], ["rm", "-rf", "/"], ["pip", "install", "-e", "."]]
+        ["xcert", "diff", "origin/$B"],
+        ["rm", "-rf", "/"],
+        ["pip", "install", "-e", "."],
+    ]
 
 
 def test_workflows_are_documented() -> None:
@@ -148,19 +174,30 @@ def test_workflows_are_documented() -> None:
 
 def test_codeowners_example_names_real_files_and_whole_organizations() -> None:
     text = (REPO / ".github" / "CODEOWNERS.example").read_text(encoding="utf-8")
-    rules = [line.split() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    rules = [
+        line.split() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    ]
     assert all(len(r) >= 2 and all(o.startswith("@") for o in r[1:]) for r in rules), rules
     owners: dict[str, set[str]] = {}
     for pattern, *who in rules:
         if pattern != "*":
             assert (REPO / pattern.lstrip("/")).exists(), pattern
-        if pattern.startswith("/catalogue/") and pattern.endswith(".yaml") and pattern.count("/") == 3:
+        if (
+            pattern.startswith("/catalogue/")
+            and pattern.endswith(".yaml")
+            and pattern.count("/") == 3
+        ):
             owners.setdefault(who[0], set()).add(pattern)
     from generator.validate import load_catalogue
+
     cat = load_catalogue(REPO / "catalogue")
     for team, files in owners.items():
         org = next(Path(f).stem for f in files if f.startswith("/catalogue/organizations/"))
         expected = {f"/catalogue/organizations/{org}.yaml"}
         expected |= {f"/catalogue/certificates/{c.id}.yaml" for c in cat.certificates_of(org)}
-        expected |= {f"/catalogue/standards/{s.id}.yaml" for s in cat.standards.values() if s.organization == org}
+        expected |= {
+            f"/catalogue/standards/{s.id}.yaml"
+            for s in cat.standards.values()
+            if s.organization == org
+        }
         assert files == expected, team

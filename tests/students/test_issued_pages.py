@@ -1,5 +1,6 @@
 """The issued-certificate counts on the pages and in the API: a table per year and level, a chart
 with its source, DEMO figures said to be DEMO, real ones not."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,7 +26,10 @@ COUNTS = (
 
 def _pages(demo: bool) -> dict[str, str]:
     issued = IssuedRecords(counts=COUNTS, demo=demo, as_of=TODAY)
-    return {p.path: p.content for p in render_pages(load_catalogue(REPO / "catalogue"), today=TODAY, issued=issued)}
+    return {
+        p.path: p.content
+        for p in render_pages(load_catalogue(REPO / "catalogue"), today=TODAY, issued=issued)
+    }
 
 
 def test_certificate_page_tables_issued_certificates_per_year_and_level() -> None:
@@ -69,17 +73,28 @@ def test_field_page_ranks_its_certificates_by_certificates_issued() -> None:
 
 def test_api_carries_the_counts_and_matches_its_schema() -> None:
     issued = IssuedRecords(counts=COUNTS, demo=False, as_of=TODAY)
-    pages = {p.path: json.loads(p.content) for p in render_api(load_catalogue(REPO / "catalogue"), today=TODAY, issued=issued)
-             if p.path.endswith(".json")}
-    validator = Draft202012Validator(json.loads((SCHEMAS / "certificate.schema.json").read_text(encoding="utf-8")))
+    pages = {
+        p.path: json.loads(p.content)
+        for p in render_api(load_catalogue(REPO / "catalogue"), today=TODAY, issued=issued)
+        if p.path.endswith(".json")
+    }
+    validator = Draft202012Validator(
+        json.loads((SCHEMAS / "certificate.schema.json").read_text(encoding="utf-8"))
+    )
     web = pages["api/certificates/web-frontend.json"]
     validator.validate(web)
     assert web["issued_records"] == {
-        "demo": False, "source": "本站发布的已签名证书记录（构建时逐份验证签名后计数）", "as_of": "2026-11-30",
-        "total": 215, "revoked": 3,
-        "counts": [{"year": 2023, "level": "初级", "issued": 120, "revoked": 0},
-                   {"year": 2024, "level": "初级", "issued": 15, "revoked": 0},
-                   {"year": 2024, "level": "中级", "issued": 80, "revoked": 3}]}
+        "demo": False,
+        "source": "本站发布的已签名证书记录（构建时逐份验证签名后计数）",
+        "as_of": "2026-11-30",
+        "total": 215,
+        "revoked": 3,
+        "counts": [
+            {"year": 2023, "level": "初级", "issued": 120, "revoked": 0},
+            {"year": 2024, "level": "初级", "issued": 15, "revoked": 0},
+            {"year": 2024, "level": "中级", "issued": 80, "revoked": 3},
+        ],
+    }
     empty = pages["api/certificates/elderly-care.json"]["issued_records"]
     assert (empty["total"], empty["counts"]) == (0, [])
 

@@ -1,6 +1,7 @@
 """Pages say in sentences what the catalogue knows: a certificate's organization, batch, field,
 levels, the notice that announced it and its period, its standing explained, the organization's
 other certificates and related ones; and the data added from the seeds is on the pages."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,12 +15,16 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_a_certificate_page_says_what_the_catalogue_knows_in_sentences(built_site: Path) -> None:
     text = page_text(built_site, "certificates/web-frontend")
-    assert ("Web 前端开发职业技能等级证书由工业和信息化部教育与考试中心开发和颁发，是 1+X 证书制度试点"
-            "第一批的证书，归入电子信息大类，设初级、中级、高级三个等级。"
-            "考核依据《Web 前端开发职业技能等级标准》。") in text
-    assert ("（职教所〔2019〕67号）于 2019年3月26日至2019年3月31日公示了这份名单；"
-            "《关于确认参与1+X证书制度试点的首批职业教育培训评价组织及职业技能等级证书的通知》"
-            "（教职所〔2019〕89号）于 2019年4月15日确认。") in text
+    assert (
+        "Web 前端开发职业技能等级证书由工业和信息化部教育与考试中心开发和颁发，是 1+X 证书制度试点"
+        "第一批的证书，归入电子信息大类，设初级、中级、高级三个等级。"
+        "考核依据《Web 前端开发职业技能等级标准》。"
+    ) in text
+    assert (
+        "（职教所〔2019〕67号）于 2019年3月26日至2019年3月31日公示了这份名单；"
+        "《关于确认参与1+X证书制度试点的首批职业教育培训评价组织及职业技能等级证书的通知》"
+        "（教职所〔2019〕89号）于 2019年4月15日确认。"
+    ) in text
 
 
 def test_a_third_batch_certificate_explains_why_it_is_still_awaiting(built_site: Path) -> None:
@@ -28,15 +33,18 @@ def test_a_third_batch_certificate_explains_why_it_is_still_awaiting(built_site:
     assert len(third) == 77
     for cert_id in third:
         text = page_text(built_site, f"certificates/{cert_id}")
-        assert ("（教职所〔2019〕341号）于 2019年12月27日至2020年1月2日公示了这份名单；"
-                "本目录尚未收录确认通知") in text, cert_id
+        assert (
+            "（教职所〔2019〕341号）于 2019年12月27日至2020年1月2日公示了这份名单；"
+            "本目录尚未收录确认通知"
+        ) in text, cert_id
     org = page_text(built_site, "organizations/huawei")
     assert "本目录尚未收录确认通知" in org
     assert "本目录收录了它的 2 个职业技能等级证书（第三批）" in org
 
 
 def test_a_certificate_page_lists_the_organizations_other_and_related_certificates(
-        built_site: Path) -> None:
+    built_site: Path,
+) -> None:
     text = page_text(built_site, "certificates/network-system-construction-operation")
     assert "华为技术有限公司的其他证书 智能计算平台应用开发职业技能等级证书：第三批" in text
     # Related certificates come from other organizations of the same field, closest first: the
@@ -51,13 +59,20 @@ def test_a_certificate_page_lists_the_organizations_other_and_related_certificat
 
 
 def test_the_credit_rule_and_integration_are_on_the_majors_and_certificate_pages(
-        built_site: Path) -> None:
+    built_site: Path,
+) -> None:
     majors = page_text(built_site, "majors")
-    assert "按《职业技能等级标准开发指南（试行）》，每个证书一般计 8 个学分，可有 30% 的柔性。" in majors
+    assert (
+        "按《职业技能等级标准开发指南（试行）》，每个证书一般计 8 个学分，可有 30% 的柔性。"
+        in majors
+    )
     for rule in ("标准对应", "内容融合", "教学统筹", "评价同步", "成果互换"):
         assert rule in majors
     assert "符合条件的院校按程序申请设立为考核站点，配合培训评价组织实施证书考核。" in majors
-    assert "《1+X 证书制度试点的意义与任务》（无锡职业技术学院讲座幻灯片，2021 年 3 月 16 日）" in majors
+    assert (
+        "《1+X 证书制度试点的意义与任务》（无锡职业技术学院讲座幻灯片，2021 年 3 月 16 日）"
+        in majors
+    )
     cert = page_text(built_site, "certificates/logistics-management")
     assert "每个证书一般计 8 个学分，可有 30% 的柔性（见书证融通）" in cert
 
@@ -89,7 +104,10 @@ def test_the_logistics_standard_records_its_five_corrections(built_site: Path) -
     assert not any(" and " in t or "international" in t for t in texts)
     page = page_text(built_site, "standards/logistics-management")
     assert "原文中有 9 处排版错误，本页已改正" in page
-    assert "国内和 international 的运输法律、法规和规章的知识 国内和国际的运输法律、法规和规章的知识" in page
+    assert (
+        "国内和 international 的运输法律、法规和规章的知识 国内和国际的运输法律、法规和规章的知识"
+        in page
+    )
 
 
 def test_the_dates_and_notices_checked_against_the_seeds(built_site: Path) -> None:
@@ -109,7 +127,8 @@ def test_a_chart_title_and_source_are_printed_once(built_site: Path) -> None:
     assert text.count("本领域各批次试点证书数") == 1  # the heading; the table says 数值
     assert text.count("来源：本目录收录的试点公告") == 1
     svg = (built_site / "charts" / "fields-electronic-information-batches.svg").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     assert "<title>本领域各批次试点证书数</title>" in svg and "<desc>来源：" in svg
     assert ">来源：" not in svg.split("</desc>", 1)[1]  # not drawn a second time in the picture
 
@@ -117,16 +136,29 @@ def test_a_chart_title_and_source_are_printed_once(built_site: Path) -> None:
 def test_the_new_data_is_in_the_open_data_too(built_site: Path) -> None:
     import json
 
-    notice = json.loads((built_site / "api" / "notices" /
-                         "2019-137-teacher-training-announcement.json").read_text(encoding="utf-8"))
+    notice = json.loads(
+        (built_site / "api" / "notices" / "2019-137-teacher-training-announcement.json").read_text(
+            encoding="utf-8"
+        )
+    )
     plans = {p["certificate"]: p for p in notice["training_plans"]}
     assert plans["web-frontend"]["classes"] == []
     eighth = plans["logistics-management"]["classes"][7]
-    assert eighth == {"number": 8, "start": "2019-08-19", "end": "2019-08-23", "level": "高级",
-                      "form": "面授", "fee": 3000, "size": 120, "place": "待定"}
-    std = json.loads((built_site / "api" / "standards" / "web-frontend.json").read_text(
-        encoding="utf-8"))
+    assert eighth == {
+        "number": 8,
+        "start": "2019-08-19",
+        "end": "2019-08-23",
+        "level": "高级",
+        "form": "面授",
+        "fee": 3000,
+        "size": 120,
+        "place": "待定",
+    }
+    std = json.loads(
+        (built_site / "api" / "standards" / "web-frontend.json").read_text(encoding="utf-8")
+    )
     assert len(std["glossary"]) == 36 and std["professional_qualities"][0]["category"] == "职业道德"
-    logistics = json.loads((built_site / "api" / "standards" / "logistics-management.json")
-                           .read_text(encoding="utf-8"))
+    logistics = json.loads(
+        (built_site / "api" / "standards" / "logistics-management.json").read_text(encoding="utf-8")
+    )
     assert len(logistics["corrections"]) == 9

@@ -1,4 +1,5 @@
 """The students' pages in real Chromium: compare, finder, charts."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,19 +9,31 @@ pytestmark = pytest.mark.browser
 
 def _compare_ids(page) -> list[str]:  # type: ignore[no-untyped-def]
     page.wait_for_selector("#xcert-compare[data-ready=true]")
-    return [h.split("/")[-2] for h in page.eval_on_selector_all(
-        ".xcert-compare-table thead th a", "els => els.map(e => e.getAttribute('href'))")]
+    return [
+        h.split("/")[-2]
+        for h in page.eval_on_selector_all(
+            ".xcert-compare-table thead th a", "els => els.map(e => e.getAttribute('href'))"
+        )
+    ]
 
 
-def test_compare_three_certificates_from_the_ui_survives_reload_and_sharing(page, site_url, browser) -> None:  # type: ignore[no-untyped-def]
+def test_compare_three_certificates_from_the_ui_survives_reload_and_sharing(
+    page, site_url, browser
+) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{site_url}/compare/")
     page.wait_for_selector("#xcert-compare[data-ready=true]")
-    for name in ("Web 前端开发职业技能等级证书", "物流管理职业技能等级证书", "老年照护职业技能等级证书"):
+    for name in (
+        "Web 前端开发职业技能等级证书",
+        "物流管理职业技能等级证书",
+        "老年照护职业技能等级证书",
+    ):
         page.fill("#xcert-compare-input", name)
         page.click(".xcert-compare-picker button[type=submit]")
     assert _compare_ids(page) == ["web-frontend", "logistics-management", "elderly-care"]
     assert page.url.endswith("/compare/?c=web-frontend,logistics-management,elderly-care")
-    rows = page.eval_on_selector_all(".xcert-compare-table tbody tr", "rs => rs.map(r => [r.className, r.cells[0].textContent])")
+    rows = page.eval_on_selector_all(
+        ".xcert-compare-table tbody tr", "rs => rs.map(r => [r.className, r.cells[0].textContent])"
+    )
     assert ["xcert-diff", "培训评价组织"] in rows  # organizations differ
     assert ["", "试点批次"] in rows  # all three are batch 1
     shared = page.url
@@ -29,7 +42,9 @@ def test_compare_three_certificates_from_the_ui_survives_reload_and_sharing(page
     other = browser.new_context().new_page()  # a friend opening the shared link: no local storage
     other.goto(shared)
     assert _compare_ids(other) == ["web-frontend", "logistics-management", "elderly-care"]
-    cap_row = other.eval_on_selector_all(".xcert-compare-table tbody tr", "rs => rs.map(r => r.textContent)")
+    cap_row = other.eval_on_selector_all(
+        ".xcert-compare-table tbody tr", "rs => rs.map(r => r.textContent)"
+    )
     assert any("考核成本上限" in r and "300 元/人次" in r for r in cap_row)
     other.context.close()
 
@@ -42,13 +57,17 @@ def test_add_to_compare_button_on_a_certificate_page_fills_the_compare_page(page
     assert _compare_ids(page) == ["web-frontend", "logistics-management"]
 
 
-def test_finder_for_higher_vocational_software_technology_lists_web_frontend(page, site_url) -> None:  # type: ignore[no-untyped-def]
+def test_finder_for_higher_vocational_software_technology_lists_web_frontend(
+    page, site_url
+) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{site_url}/finder/")
     page.wait_for_selector("#xcert-finder[data-ready=true]")
     page.check("input[name=edu][value=高职]")
     page.fill("#xcert-finder-major", "软件技术")
     page.click("#xcert-finder button[type=submit]")
-    items = page.eval_on_selector_all("#xcert-finder-results li", "els => els.map(e => e.dataset.certificate)")
+    items = page.eval_on_selector_all(
+        "#xcert-finder-results li", "els => els.map(e => e.dataset.certificate)"
+    )
     assert items == ["web-frontend"]
     assert "衔接等级：初级、中级、高级" in page.inner_text("#xcert-finder-results")
 
@@ -70,12 +89,15 @@ def test_field_page_shows_a_chart_with_its_source_and_a_table(page, site_url) ->
 
 
 def test_compare_says_in_words_what_the_catalogue_does_not_hold(page, site_url) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{site_url}/compare/?c=web-frontend,sports-nutrition-consulting,logistics-management")
+    page.goto(
+        f"{site_url}/compare/?c=web-frontend,sports-nutrition-consulting,logistics-management"
+    )
     page.wait_for_selector("#xcert-compare[data-ready=true]")
     cells = page.eval_on_selector_all(
         ".xcert-compare-table tbody tr",
         "rs => rs.map(r => [r.cells[0].textContent, "
-        "...[...r.cells].slice(1).map(c => c.textContent)])")
+        "...[...r.cells].slice(1).map(c => c.textContent)])",
+    )
     rows = {r[0]: r[1:] for r in cells}
     assert not [r for r in cells if any(v.strip() in ("—", "") for v in r[1:])]
     # No standard: the per-level rows say so once; a standard without the value says that.
@@ -83,9 +105,11 @@ def test_compare_says_in_words_what_the_catalogue_does_not_hold(page, site_url) 
     assert rows["考核方式"][1] == "本目录未收录"
     assert rows["考核成本上限"][1] == "本目录未收录考核方式，无从计算"
     assert rows["衔接高职专业"][0].startswith("初级：计算机应用技术")
-    assert rows["状态"] == ["已确认（教职所〔2019〕89号，2019-04-15）",
-                          "已公示，待确认（教职所〔2019〕341号公示；本目录尚未收录确认通知）",
-                          "已确认（教职所〔2019〕89号，2019-04-15）"]
+    assert rows["状态"] == [
+        "已确认（教职所〔2019〕89号，2019-04-15）",
+        "已公示，待确认（教职所〔2019〕341号公示；本目录尚未收录确认通知）",
+        "已确认（教职所〔2019〕89号，2019-04-15）",
+    ]
 
 
 def _finder(page, site_url: str, words: str, edu: str = "高职") -> tuple[str, dict[str, list[str]]]:  # type: ignore[no-untyped-def]
@@ -97,7 +121,8 @@ def _finder(page, site_url: str, words: str, edu: str = "高职") -> tuple[str, 
     groups = page.eval_on_selector_all(
         "#xcert-finder-results ul[data-kind]",
         "uls => uls.map(u => [u.dataset.kind, "
-        "[...u.querySelectorAll('a')].map(a => a.getAttribute('href'))])")
+        "[...u.querySelectorAll('a')].map(a => a.getAttribute('href'))])",
+    )
     found: dict[str, list[str]] = {}
     for kind, hrefs in groups:
         found.setdefault(kind, []).extend(hrefs)
@@ -115,7 +140,12 @@ def test_finder_matches_a_certificate_and_standard_name_and_says_so(page, site_u
 def test_finder_matches_nursing_to_certificates_that_serve_it(page, site_url) -> None:  # type: ignore[no-untyped-def]
     text, found = _finder(page, site_url, "护理专业")
     certs = {h.split("/")[-2] for h in found["certificate"]}
-    assert {"maternal-infant-care", "pet-care-grooming", "elderly-care", "dementia-elderly-care"} <= certs
+    assert {
+        "maternal-infant-care",
+        "pet-care-grooming",
+        "elderly-care",
+        "dementia-elderly-care",
+    } <= certs
     assert "名称含“护理”的证书" in text
     assert "关键词或所服务专业中提到“护理”的证书" in text
 
@@ -143,9 +173,13 @@ def test_text_the_scripts_write_has_no_space_between_chinese_characters(page, si
     from generator.render.cjk import CJK
 
     stray = re.compile(f"[{CJK}][ \t]+[{CJK}]")
-    for url, box in ((f"{site_url}/finder/?edu=高职&major=护理", "#xcert-finder-results[data-matched]"),
-                     (f"{site_url}/compare/?c=web-frontend,sports-nutrition-consulting",
-                      "#xcert-compare[data-ready=true] table")):
+    for url, box in (
+        (f"{site_url}/finder/?edu=高职&major=护理", "#xcert-finder-results[data-matched]"),
+        (
+            f"{site_url}/compare/?c=web-frontend,sports-nutrition-consulting",
+            "#xcert-compare[data-ready=true] table",
+        ),
+    ):
         page.goto(url)
         page.wait_for_selector(box)
         # Chromium's innerText puts a tab between table cells and a newline between blocks.

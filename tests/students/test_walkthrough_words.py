@@ -1,5 +1,6 @@
 """What a visitor reads on pages found wanting in a walkthrough of the built site: no table of
 dashes where the standard gives nothing, and no heading repeated in the sentence after it."""
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_a_standard_without_hours_or_majors_is_said_in_words_not_a_table_of_dashes(
-        built_site: Path) -> None:
+    built_site: Path,
+) -> None:
     text = page_text(built_site, "certificates/logistics-management")
     assert "《物流管理职业技能等级标准》原文未给出各等级的培训学时和衔接专业" in text
     assert "衔接中职专业" not in text

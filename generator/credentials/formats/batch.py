@@ -183,7 +183,8 @@ def parse_manifest(doc: Any) -> BatchManifest:
     _need(isinstance(entries, dict), "no entries")
     file = entries.get("file")
     _need(
-        isinstance(file, str) and file.endswith(ENTRIES_SUFFIX)
+        isinstance(file, str)
+        and file.endswith(ENTRIES_SUFFIX)
         and bool(BATCH_ID.match(file.removesuffix(ENTRIES_SUFFIX))),
         "bad entries file name",
     )

@@ -83,24 +83,41 @@ class LookupParams:
 
     def to_json(self) -> dict[str, Any]:
         if self.name == PBKDF2:
-            return {"name": PBKDF2, "hash": "SHA-256", "iterations": self.iterations,
-                    "salt": self.salt}
-        return {"name": ARGON2ID, "memory": self.memory, "passes": self.iterations, "lanes": 1,
-                "salt": self.salt}
+            return {
+                "name": PBKDF2,
+                "hash": "SHA-256",
+                "iterations": self.iterations,
+                "salt": self.salt,
+            }
+        return {
+            "name": ARGON2ID,
+            "memory": self.memory,
+            "passes": self.iterations,
+            "lanes": 1,
+            "salt": self.salt,
+        }
 
     @classmethod
     def from_json(cls, doc: Any) -> LookupParams:
         """Raises ValueError when `doc` is not a KDF this version derives."""
+
         def whole(v: Any) -> bool:
             return isinstance(v, int) and not isinstance(v, bool)
 
         if not isinstance(doc, dict) or not isinstance(doc.get("salt"), str):
             raise ValueError("the look-up KDF has no salt")
-        if doc.get("name") == ARGON2ID and doc.get("lanes") == 1 and whole(doc.get("memory")) \
-                and whole(doc.get("passes")):
+        if (
+            doc.get("name") == ARGON2ID
+            and doc.get("lanes") == 1
+            and whole(doc.get("memory"))
+            and whole(doc.get("passes"))
+        ):
             return cls(ARGON2ID, doc["passes"], doc["memory"], doc["salt"])
-        if doc.get("name") == PBKDF2 and doc.get("hash") == "SHA-256" \
-                and whole(doc.get("iterations")):
+        if (
+            doc.get("name") == PBKDF2
+            and doc.get("hash") == "SHA-256"
+            and whole(doc.get("iterations"))
+        ):
             return cls.pbkdf2(doc["iterations"], doc["salt"])
         raise ValueError("the look-up KDF is neither Argon2id (one lane) nor PBKDF2-SHA256")
 
@@ -112,10 +129,16 @@ def master_key(record_hash_hex: str, params: LookupParams) -> bytes:
         return hashlib.pbkdf2_hmac(
             "sha256", password, params.salt.encode("utf-8"), params.iterations
         )
-    return bytes(nacl.bindings.crypto_pwhash_alg(
-        32, password, params.salt.encode("utf-8"), params.iterations, params.memory * 1024,
-        nacl.bindings.crypto_pwhash_ALG_ARGON2ID13,
-    ))
+    return bytes(
+        nacl.bindings.crypto_pwhash_alg(
+            32,
+            password,
+            params.salt.encode("utf-8"),
+            params.iterations,
+            params.memory * 1024,
+            nacl.bindings.crypto_pwhash_ALG_ARGON2ID13,
+        )
+    )
 
 
 def hkdf_sha256(ikm: bytes, *, info: bytes, length: int, salt: bytes = b"") -> bytes:

@@ -111,9 +111,7 @@ def open_detail(sealed: str, *, signature: bytes, list_url: str, index: int) -> 
     key, _ = _detail_keys(signature)
     try:
         data = decode_base64url(sealed)
-        plain = AESGCM(key).decrypt(
-            data[:_NONCE_BYTES], data[_NONCE_BYTES:], _aad(list_url, index)
-        )
+        plain = AESGCM(key).decrypt(data[:_NONCE_BYTES], data[_NONCE_BYTES:], _aad(list_url, index))
         detail = json.loads(plain.decode("utf-8"))
         date, reason = detail["date"], detail["reason"]
     except (MultibaseError, InvalidTag, ValueError, KeyError, TypeError):
@@ -214,9 +212,7 @@ def status_entry(site: Site, org: str, number: int, index: int) -> dict[str, str
     }
 
 
-def status_list_from_document(
-    doc: Any, *, registry: Registry, details: Any = None
-) -> StatusList:
+def status_list_from_document(doc: Any, *, registry: Registry, details: Any = None) -> StatusList:
     """Check a status list credential against the registry; raises StatusListError. `details`
     is the document of its sealed revocation details, when there is one."""
     site = registry.site

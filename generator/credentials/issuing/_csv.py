@@ -30,8 +30,10 @@ def decode(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as e:
-            raise CsvFormatError("broken UTF-16 text; save the sheet as \"CSV UTF-8\"",
-                                 line=data[: e.start].count(b"\n\x00") + 1) from e
+            raise CsvFormatError(
+                'broken UTF-16 text; save the sheet as "CSV UTF-8"',
+                line=data[: e.start].count(b"\n\x00") + 1,
+            ) from e
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as utf8:
@@ -41,7 +43,7 @@ def decode(data: bytes) -> str:
         except UnicodeDecodeError:
             raise CsvFormatError(
                 f"not text: neither UTF-8 nor GB18030/GBK (byte 0x{data[utf8.start]:02x}); "
-                "save the sheet as \"CSV UTF-8\"",
+                'save the sheet as "CSV UTF-8"',
                 line=data[: utf8.start].count(b"\n") + 1,
             ) from utf8
 

@@ -127,7 +127,10 @@ def demo_store_dir() -> Path:
 
 
 def _demo_batch(
-    records: dict[str, dict[str, Any]], org_key: Signer, store_root: Path, repo_root: Path,
+    records: dict[str, dict[str, Any]],
+    org_key: Signer,
+    store_root: Path,
+    repo_root: Path,
     site: Site,
 ) -> list[tuple[Path, bytes]]:
     """The demo's records in a DEMO store outside the repository, and their sealed batch in
@@ -146,14 +149,27 @@ def _demo_batch(
         group = (record.certificate, int(record.issue_date[:4]), record.level)
         placed.append((group, (1, record.status_index)))
         files.append((folder / RECORDS / f"{number}.json", data))
-        card = Card(record.holder, record.certificate_name, record.level, record.issuer_name,
-                    chinese_date(record.issue_date), number, None)
+        card = Card(
+            record.holder,
+            record.certificate_name,
+            record.level,
+            record.issuer_name,
+            chinese_date(record.issue_date),
+            number,
+            None,
+        )
         baked = holder_files(card, data, png=True)
         files += [(folder / HOLDER / f"{number}{sfx}", b) for sfx, b in baked]
     entries = b"".join(sorted(lines))
     manifest = BatchManifest(
-        DEMO_BATCH_ID, DEMO_ORG, format_utc(DEMO_ISSUED), len(records), params,
-        hashlib.sha256(entries).hexdigest(), len(entries), issued_groups(DEMO_ORG, placed, site=site),
+        DEMO_BATCH_ID,
+        DEMO_ORG,
+        format_utc(DEMO_ISSUED),
+        len(records),
+        params,
+        hashlib.sha256(entries).hexdigest(),
+        len(entries),
+        issued_groups(DEMO_ORG, placed, site=site),
     )
     signed = dump_json(manifest.signed_document(org_key))
     for where in (folder / REPO, org_dir(repo_root, DEMO_ORG)):
@@ -210,9 +226,7 @@ def demo_index(number: str) -> int:
     return int(hashlib.sha256(number.encode()).hexdigest(), 16) % LIST_LENGTH
 
 
-def _registry(
-    root: Signer, org_key: Signer, existing: Registry | None, site: Site
-) -> Registry:
+def _registry(root: Signer, org_key: Signer, existing: Registry | None, site: Site) -> Registry:
     org = OrgEntry(
         DEMO_ORG,
         DEMO_ORG_NAME,

@@ -81,10 +81,14 @@ def _qr_path(link: str, x: int, y: int, size: int) -> str:
     for r, row in enumerate(matrix):
         for c, on in enumerate(row):
             if on:
-                parts.append(f"M{x + (c + 4) * cell:.2f} {y + (r + 4) * cell:.2f}h{cell:.2f}"
-                             f"v{cell:.2f}h-{cell:.2f}z")
-    return (f'<rect x="{x}" y="{y}" width="{size}" height="{size}" fill="#fff"/>'
-            f'<path fill="#000" d="{"".join(parts)}"/>')
+                parts.append(
+                    f"M{x + (c + 4) * cell:.2f} {y + (r + 4) * cell:.2f}h{cell:.2f}"
+                    f"v{cell:.2f}h-{cell:.2f}z"
+                )
+    return (
+        f'<rect x="{x}" y="{y}" width="{size}" height="{size}" fill="#fff"/>'
+        f'<path fill="#000" d="{"".join(parts)}"/>'
+    )
 
 
 def _lines(card: Card) -> list[tuple[str, str]]:

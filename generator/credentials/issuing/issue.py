@@ -132,15 +132,21 @@ class _RowChecker:
                     "looks like scientific notation from a spreadsheet; format the column as text",
                 )
             elif "\n" in value:
-                bad(col, "holds a line break: a quote (\") left open takes in the lines after it")
+                bad(col, 'holds a line break: a quote (") left open takes in the lines after it')
             elif _CONTROL.search(value):
                 bad(col, "contains a control character")
             elif col in _FREE_TEXT and value.startswith(_FORMULA_START):
-                bad(col, f"starts with '{value[0]}', which spreadsheet programs run as a formula; "
-                    "records hold plain text")
+                bad(
+                    col,
+                    f"starts with '{value[0]}', which spreadsheet programs run as a formula; "
+                    "records hold plain text",
+                )
             elif col in _FREE_TEXT and (hidden := _invisible(value)):
-                bad(col, f"contains the invisible character U+{ord(hidden):04X}, which changes "
-                    "how the text reads; type it as printed")
+                bad(
+                    col,
+                    f"contains the invisible character U+{ord(hidden):04X}, which changes "
+                    "how the text reads; type it as printed",
+                )
         for col in REQUIRED:
             if not cells[col]:
                 bad(col, "empty")
@@ -231,7 +237,9 @@ def read_batch(
     try:
         rows = list(read_rows(path.read_bytes()))
     except CsvFormatError as e:
-        raise BatchErrors([RowError(str(e), location=Location(source, e.line))], source=source) from e
+        raise BatchErrors(
+            [RowError(str(e), location=Location(source, e.line))], source=source
+        ) from e
     if not rows:
         raise BatchErrors([RowError("empty file", location=Location(source, 1))], source=source)
     index, header_errors = _header(rows[0].cells, Location(source, 1))

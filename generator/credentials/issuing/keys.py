@@ -37,7 +37,11 @@ KEY_DIR_ENV = "XCERT_KEY_DIR"
 MIN_PASSPHRASE = 12
 # Suffixes and markers by which a private key file is recognised anywhere in the tree.
 # Split so this source file is not itself taken for key material by scanners of the repository.
-PRIVATE_KEY_MARKERS = (KEY_FILE_FORMAT.encode(), b"PRIVATE" + b" KEY-----", b"privateKey" + b"Multibase")
+PRIVATE_KEY_MARKERS = (
+    KEY_FILE_FORMAT.encode(),
+    b"PRIVATE" + b" KEY-----",
+    b"privateKey" + b"Multibase",
+)
 PRIVATE_KEY_SUFFIXES = (KEY_FILE_SUFFIX, ".pem", ".key", ".p8", ".jwk")
 
 KDF_STRENGTHS: dict[str, tuple[int, int]] = {

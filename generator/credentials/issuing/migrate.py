@@ -164,8 +164,9 @@ def migrate_records(
         doc = status.signed_document(signer=signer, key_id=key.key_id, issuer_name=entry.name)
         write_atomic(stage / STATUS_DIR / f"{number}.json", dump_json(doc))
         if status.sealed:
-            write_atomic(stage / STATUS_DETAILS_DIR / f"{number}.json",
-                         dump_json(status.details_document()))
+            write_atomic(
+                stage / STATUS_DETAILS_DIR / f"{number}.json", dump_json(status.details_document())
+            )
     old_folder = folder.with_name(f".migrated-{org}-{os.getpid()}")
     folder.rename(old_folder)
     stage.rename(folder)

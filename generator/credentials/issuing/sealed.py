@@ -191,7 +191,10 @@ def _sign_row(job: _Job, row: IssueRow, slot: Slot) -> tuple[bytes, CertificateR
         national_id_masked=row.national_id_masked,
     )
     signed = add_proof(
-        doc, signer=job.signer, created=job.created, verification_method=job.method,
+        doc,
+        signer=job.signer,
+        created=job.created,
+        verification_method=job.method,
         proof_set=True,
     )
     data = dump_json(signed)
@@ -300,8 +303,12 @@ def issue_sealed(
     done = store.find_by_source(org, digest)
     if done is not None:
         return SealReport(
-            org, done, done.manifest().records, _repo_manifest(repo_root, done),
-            already=True, recovered=recovered,
+            org,
+            done,
+            done.manifest().records,
+            _repo_manifest(repo_root, done),
+            already=True,
+            recovered=recovered,
         )
     rows = read_batch(
         csv_path,
@@ -313,14 +320,19 @@ def issue_sealed(
     )
     slots = allocate(used_positions(store, org, repo_root), len(rows))
     batch, count, new_lists = _make_batch(
-        _Batch(store, repo_root, org, entry.name, signer, now, params, digest, registry, key.key_id),
+        _Batch(
+            store, repo_root, org, entry.name, signer, now, params, digest, registry, key.key_id
+        ),
         list(zip(rows, slots, strict=True)),
         {n for n, _ in slots},
         achievements={
             (r.certificate, r.level): achievement_for(catalogue, r.certificate, r.level)
             for r in rows
         },
-        workers=workers, progress=progress, site_url=site_url, png=png,
+        workers=workers,
+        progress=progress,
+        site_url=site_url,
+        png=png,
     )
     return SealReport(
         org, batch, count, _repo_manifest(repo_root, batch), new_lists, recovered=recovered
@@ -359,12 +371,19 @@ def _make_batch(
     staging = b.store.staging(b.org)
     try:
         site = b.registry.site
-        new_lists = _new_status_lists(
-            b.repo_root, staging, list_numbers, b, created
-        )
+        new_lists = _new_status_lists(b.repo_root, staging, list_numbers, b, created)
         job = _Job(
-            b.signer, site.key_method(b.org, b.key_id), b.registry, b.org, b.org_name, created,
-            staging, achievements, b.params, site_url, png,
+            b.signer,
+            site.key_method(b.org, b.key_id),
+            b.registry,
+            b.org,
+            b.org_name,
+            created,
+            staging,
+            achievements,
+            b.params,
+            site_url,
+            png,
         )
         sealed, placed = _seal_all(job, items, workers=workers, progress=progress)
         sealed.sort(key=lambda te: te[0])
@@ -373,7 +392,14 @@ def _make_batch(
         sha, size, count = write_entries(batches / (batch_id + ENTRIES_SUFFIX), sealed)
         del sealed
         manifest = BatchManifest(
-            batch_id, b.org, created, count, b.params, sha, size, issued_groups(b.org, placed, site=site)
+            batch_id,
+            b.org,
+            created,
+            count,
+            b.params,
+            sha,
+            size,
+            issued_groups(b.org, placed, site=site),
         )
         (batches / (batch_id + MANIFEST_SUFFIX)).write_bytes(
             dump_json(manifest.signed_document(b.signer))
@@ -411,12 +437,18 @@ def _seal_all(
     placed: list[tuple[tuple[str, int, str], Slot]] = []
     try:
         bar = tqdm(
-            total=len(items), unit="record", desc=f"issuing {job.org}", disable=not progress,
-            file=sys.stderr, dynamic_ncols=True,
+            total=len(items),
+            unit="record",
+            desc=f"issuing {job.org}",
+            disable=not progress,
+            file=sys.stderr,
+            dynamic_ncols=True,
         )
         with bar:
             for results in fork_imap(
-                _seal_items, batched(items, CHUNK), workers=workers if len(items) > CHUNK else 1,
+                _seal_items,
+                batched(items, CHUNK),
+                workers=workers if len(items) > CHUNK else 1,
                 window=4 * max(1, workers),
             ):
                 for tag, entry_bytes, group, slot in results:
@@ -429,9 +461,7 @@ def _seal_all(
 
 
 def _repo_manifest(repo_root: Path, batch: StoredBatch) -> Path:
-    return (
-        repo_root / "certificates" / batch.org / BATCHES_DIR / (batch.batch_id + MANIFEST_SUFFIX)
-    )
+    return repo_root / "certificates" / batch.org / BATCHES_DIR / (batch.batch_id + MANIFEST_SUFFIX)
 
 
 class SealError(SigningKeyError):
@@ -489,11 +519,24 @@ def seal_folder(
         digest = hashlib.sha256("\n".join(file_digest(p) for p in files).encode()).hexdigest()
         batch, count, _ = _make_batch(
             _Batch(
-                store, repo_root, org, entry.name, signer, now, params, digest, registry,
+                store,
+                repo_root,
+                org,
+                entry.name,
+                signer,
+                now,
+                params,
+                digest,
+                registry,
                 key.key_id,
             ),
-            list(files), set(), achievements={}, workers=workers, progress=progress,
-            site_url=site_url, png=png,
+            list(files),
+            set(),
+            achievements={},
+            workers=workers,
+            progress=progress,
+            site_url=site_url,
+            png=png,
         )
         report.batches.append(batch)
         report.records += count

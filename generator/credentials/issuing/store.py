@@ -205,8 +205,11 @@ def publish_to_repo(batch: StoredBatch, repo_root: Path) -> list[Path]:
         target = dest / path.relative_to(src)
         if path.name.endswith(ENTRIES_SUFFIX):
             # Large: copied once, then renamed into place.
-            if not (target.exists() and target.stat().st_size == path.stat().st_size
-                    and file_digest(target) == file_digest(path)):
+            if not (
+                target.exists()
+                and target.stat().st_size == path.stat().st_size
+                and file_digest(target) == file_digest(path)
+            ):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 tmp = target.with_name(f".{target.name}.tmp")
                 shutil.copyfile(path, tmp)

@@ -145,9 +145,9 @@ def layout_document(params: LookupParams, bits: int) -> dict[str, object]:
     return {"version": LAYOUT_VERSION, "kdf": params.to_json(), "shardBits": bits}
 
 
-def batch_manifests(source: BatchSource, skip_orgs: frozenset[str]) -> Iterator[
-    tuple[str, Path, int, int]
-]:
+def batch_manifests(
+    source: BatchSource, skip_orgs: frozenset[str]
+) -> Iterator[tuple[str, Path, int, int]]:
     """(label path, path, size, mtime_ns) of every manifest in the source."""
     if not source.folder.is_dir():
         return
@@ -231,20 +231,29 @@ def _load_manifest(label: str, path: Path, checks: _Checks) -> tuple[BatchManife
         return None
     if manifest.params != checks.params:
         checks.failures.append(
-            (label, f"look-up KDF {manifest.params.cache_key}, the site uses "
-                    + checks.params.cache_key)
+            (
+                label,
+                f"look-up KDF {manifest.params.cache_key}, the site uses "
+                + checks.params.cache_key,
+            )
         )
         return None
     return manifest, key.public_key_multibase
 
 
 def _groups_json(manifest: BatchManifest) -> str:
-    return json.dumps([g.to_json() for g in manifest.groups], separators=(",", ":"),
-                      ensure_ascii=False)
+    return json.dumps(
+        [g.to_json() for g in manifest.groups], separators=(",", ":"), ensure_ascii=False
+    )
 
 
 def _read_batch(
-    state: _State, label: str, path: Path, size: int, mtime_ns: int, checks: _Checks,
+    state: _State,
+    label: str,
+    path: Path,
+    size: int,
+    mtime_ns: int,
+    checks: _Checks,
     entries_needed: bool,
 ) -> bool:
     """Check one batch and put it into the state (inside the open transaction)."""
@@ -266,8 +275,7 @@ def _read_batch(
             return False
     c.execute(
         "INSERT OR REPLACE INTO batches VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (label, size, mtime_ns, key, checks.tokens[key], manifest.records,
-         _groups_json(manifest)),
+        (label, size, mtime_ns, key, checks.tokens[key], manifest.records, _groups_json(manifest)),
     )
     return True
 
@@ -351,7 +359,8 @@ def publish_batches(
     PublishError, publishing nothing, when any batch fails (or `failures` is not empty)."""
     registry = trust.registry
     tokens = {
-        k.public_key_multibase: key_token(k, registry) for o in registry.organizations
+        k.public_key_multibase: key_token(k, registry)
+        for o in registry.organizations
         for k in o.keys
     }
     checks = _Checks(registry, tokens, params, list(failures or []))
@@ -388,8 +397,14 @@ def publish_batches(
         written = _materialize(state, bits, workers)
         shards = _link_into(state.records, records_dir)
         return BatchReport(
-            records=total, revoked=revoked, batches=len(found), batches_read=read,
-            removed=len(gone), shards=shards - 1, shards_written=written, shard_bits=bits,
+            records=total,
+            revoked=revoked,
+            batches=len(found),
+            batches_read=read,
+            removed=len(gone),
+            shards=shards - 1,
+            shards_written=written,
+            shard_bits=bits,
             issued=issued,
         )
     finally:

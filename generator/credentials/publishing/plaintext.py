@@ -16,10 +16,22 @@ from pathlib import Path
 from generator.credentials.formats.errors import CredentialError
 from generator.credentials.paths import CERTIFICATES_DIR, DEMO_ORG
 
-_SKIP_DIRS = frozenset({
-    ".git", "site", "site.old", "node_modules", ".venv", "venv", "__pycache__",
-    ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache", ".xcert-cache",
-})
+_SKIP_DIRS = frozenset(
+    {
+        ".git",
+        "site",
+        "site.old",
+        "node_modules",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".pytest_cache",
+        ".hypothesis",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".xcert-cache",
+    }
+)
 _SKIP_PATHS = (Path(CERTIFICATES_DIR) / DEMO_ORG, Path("tests") / "assets")
 _SUFFIXES = (".json", ".jsonld", ".svg", ".png")
 _MAX = 4 << 20  # larger files are not single records
@@ -71,9 +83,7 @@ def _has_holder(doc: object) -> bool:
     subject = doc.get("credentialSubject")
     subjects = subject if isinstance(subject, list) else [subject]
     return any(
-        isinstance(s, dict) and (
-            "name" in s or "certificateNumber" in s or "identifier" in s
-        )
+        isinstance(s, dict) and ("name" in s or "certificateNumber" in s or "identifier" in s)
         for s in subjects
     )
 
@@ -86,7 +96,8 @@ def find_plaintext_records(repo_root: Path, *, exclude: tuple[Path, ...] = ()) -
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
         dirnames[:] = [
-            d for d in dirnames
+            d
+            for d in dirnames
             if d not in _SKIP_DIRS and not d.startswith(".site.build-") and here / d not in skip
         ]
         for name in filenames:

@@ -119,8 +119,10 @@ def batch_sources(repo_root: Path, extra: tuple[Path, ...] | None) -> list[Batch
     """Where sealed batches are read: `certificates/` of the repository, and the folders given
     (else `$XCERT_BATCHES`, folders separated by the path separator), laid out the same way:
     a mirror of object storage when batches have left git (docs/scale.md)."""
-    folders = extra if extra is not None else tuple(
-        Path(p) for p in os.environ.get(BATCHES_ENV, "").split(os.pathsep) if p
+    folders = (
+        extra
+        if extra is not None
+        else tuple(Path(p) for p in os.environ.get(BATCHES_ENV, "").split(os.pathsep) if p)
     )
     sources = [BatchSource(certificates_dir(repo_root), "certificates")]
     sources += [BatchSource(f, str(f)) for f in folders]

@@ -13,18 +13,27 @@
 //    教职成〔2019〕6号 brings its notice before the notices that cite it.
 // 3. Filter values in their natural order: 第一批 before 第二批, 初级 before 中级 before 高级
 //    (Pagefind lists them by code point: 第一批, 第三批, 第二批, 第四批).
-import * as pagefind from "../../pagefind/pagefind.js";
+import * as pagefind from '../../pagefind/pagefind.js';
 
 // The filters in the order a visitor meets the ideas, and the values whose order is not the
 // alphabet's. Other values are listed in pinyin order.
-const FILTER_ORDER = ["类型", "批次", "领域", "等级", "培训评价组织", "公告类型", "公示状态", "专业"];
+const FILTER_ORDER = [
+  '类型',
+  '批次',
+  '领域',
+  '等级',
+  '培训评价组织',
+  '公告类型',
+  '公示状态',
+  '专业',
+];
 const VALUE_ORDER = {
-  类型: ["证书", "培训评价组织", "职业技能等级标准", "公告", "领域", "专业", "目录"],
-  批次: ["第一批", "第二批", "第三批", "第四批", "第五批", "第六批"],
-  等级: ["初级", "中级", "高级"],
-  公示状态: ["即将公示", "公示中", "已结束"],
+  类型: ['证书', '培训评价组织', '职业技能等级标准', '公告', '领域', '专业', '目录'],
+  批次: ['第一批', '第二批', '第三批', '第四批', '第五批', '第六批'],
+  等级: ['初级', '中级', '高级'],
+  公示状态: ['即将公示', '公示中', '已结束'],
 };
-const PINYIN = new Intl.Collator("zh-Hans-u-co-pinyin");
+const PINYIN = new Intl.Collator('zh-Hans-u-co-pinyin');
 
 function rank(order, value) {
   const i = order.indexOf(value);
@@ -41,21 +50,21 @@ function orderValues(name, values) {
 
 /** Filters (name → value → count) with names and values in natural order. */
 export function orderFilters(filters) {
-  if (!filters || typeof filters !== "object") return filters;
+  if (!filters || typeof filters !== 'object') return filters;
   const names = Object.keys(filters).sort(
     (a, b) => rank(FILTER_ORDER, a) - rank(FILTER_ORDER, b) || PINYIN.compare(a, b),
   );
   return Object.fromEntries(names.map((n) => [n, orderValues(n, filters[n])]));
 }
 
-const SEGMENTER = new Intl.Segmenter("zh", { granularity: "word" });
+const SEGMENTER = new Intl.Segmenter('zh', { granularity: 'word' });
 const PUNCTUATION = /[\p{P}\p{S}]/gu;
 
 /** The query's words as the browser's segmenter cuts them (what Pagefind searches for). */
 export function queryWords(term) {
-  return [...SEGMENTER.segment(term ?? "")]
+  return [...SEGMENTER.segment(term ?? '')]
     .filter((s) => s.isWordLike)
-    .map((s) => s.segment.replace(PUNCTUATION, "").toLocaleLowerCase())
+    .map((s) => s.segment.replace(PUNCTUATION, '').toLocaleLowerCase())
     .filter((w) => w.length > 0);
 }
 
@@ -77,17 +86,19 @@ const PROMOTE_WINDOW = 20;
 
 /** The query's runs of letters, digits and Chinese characters (as the name index cuts names). */
 function queryRuns(term) {
-  return (term ?? "").toLocaleLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (term ?? '').toLocaleLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
 async function namedFirst(term, results) {
   const runs = queryRuns(term);
   if (!runs.length || results.length < 2) return results;
   const head = results.slice(0, PROMOTE_WINDOW);
-  const named = await Promise.all(head.map(async (r) => {
-    const names = ((await r.data()).meta?.names ?? "").split(" ");
-    return runs.every((run) => names.some((n) => n.startsWith(run)));
-  }));
+  const named = await Promise.all(
+    head.map(async (r) => {
+      const names = ((await r.data()).meta?.names ?? '').split(' ');
+      return runs.every((run) => names.some((n) => n.startsWith(run)));
+    }),
+  );
   const first = head.filter((_, i) => named[i]);
   const rest = head.filter((_, i) => !named[i]);
   return [...first, ...rest, ...results.slice(PROMOTE_WINDOW)];

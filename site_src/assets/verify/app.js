@@ -7,7 +7,12 @@ import { extractCredential } from './baked.js';
 import { ed25519Engine, forceEngine } from './crypto.js';
 import { checkLayout, findRecord } from './lookup.js';
 import { recordHash } from './record.js';
-import { registryFromDocument, statusListFromDocument, TrustError, verificationResult } from './verify.js';
+import {
+  registryFromDocument,
+  statusListFromDocument,
+  TrustError,
+  verificationResult,
+} from './verify.js';
 
 const ROOT = new URL('../../', import.meta.url); // the site root (this file is assets/verify/app.js)
 const site = (path) => new URL(path, ROOT);
@@ -48,15 +53,23 @@ async function loadTrust() {
   const seenKey = `xcert-registry-max:${registry.fingerprint}`;
   const seen = Number(localStorage.getItem(seenKey) || 0);
   if (registry.version < seen) {
-    throw new TrustError(`密钥登记册版本 ${registry.version} 低于此前见过的版本 ${seen}：可能是被替换的旧副本。`);
+    throw new TrustError(
+      `密钥登记册版本 ${registry.version} 低于此前见过的版本 ${seen}：可能是被替换的旧副本。`,
+    );
   }
   localStorage.setItem(seenKey, String(registry.version));
   const lists = new Map();
   const load = async (path) => {
     try {
       // The sealed revocation details beside the list (status-details/): none is no error.
-      const details = fetchJson(site(path.replace(/^status\//, 'status-details/'))).catch(() => null);
-      const list = await statusListFromDocument(await fetchJson(site(path)), registry, await details);
+      const details = fetchJson(site(path.replace(/^status\//, 'status-details/'))).catch(
+        () => null,
+      );
+      const list = await statusListFromDocument(
+        await fetchJson(site(path)),
+        registry,
+        await details,
+      );
       lists.set(list.listId, list);
     } catch (e) {
       if (e.status !== 404) lists.set(`path:${path}`, e);
@@ -120,7 +133,12 @@ function organization(r, trust) {
 function facts(r, trust, cat) {
   const rows = [
     ['持证人', r.holder],
-    ['证书', cat ? el('a', { href: site(`certificates/${r.certificate}/`).href }, cat.name) : r.certificateName],
+    [
+      '证书',
+      cat
+        ? el('a', { href: site(`certificates/${r.certificate}/`).href }, cat.name)
+        : r.certificateName,
+    ],
     ['等级', r.level],
     ['发证机构', organization(r, trust)],
     ['发证日期', r.issueDate],
@@ -144,24 +162,50 @@ function levelMeaning(r, cat) {
   box.append(el('h3', {}, `${r.level}证书证明什么`));
   const note = cat?.levelNotes ? cat.levelNotes[r.level] : null;
   if (cat?.standard && !note) {
-    const standard = el('a', { href: site(`standards/${cat.standard}/`).href }, `《${cat.standardName}》`);
+    const standard = el(
+      'a',
+      { href: site(`standards/${cat.standard}/`).href },
+      `《${cat.standardName}》`,
+    );
     box.append(el('p', {}, `${r.level}的要求见`, standard, '。'));
     return box;
   }
   if (!note) {
-    box.append(el('p', {}, '本站尚未收录这一证书的职业技能等级标准，这一等级的具体要求请以发证机构公布的标准为准。'));
+    box.append(
+      el(
+        'p',
+        {},
+        '本站尚未收录这一证书的职业技能等级标准，这一等级的具体要求请以发证机构公布的标准为准。',
+      ),
+    );
     return box;
   }
-  const link = el('a', { href: site(`standards/${cat.standard}/#${note.anchor}`).href }, `《${cat.standardName}》对${r.level}的全部要求`);
+  const link = el(
+    'a',
+    { href: site(`standards/${cat.standard}/#${note.anchor}`).href },
+    `《${cat.standardName}》对${r.level}的全部要求`,
+  );
   if (note.goal) {
     const duties = note.goalKind === 'duties';
-    const what = duties && note.goal.startsWith('主要职责是') ? `人员的${note.goal}` : `${duties ? '人员的职责' : '的培养目标'}：${note.goal}`;
+    const what =
+      duties && note.goal.startsWith('主要职责是')
+        ? `人员的${note.goal}`
+        : `${duties ? '人员的职责' : '的培养目标'}：${note.goal}`;
     box.append(el('p', {}, `按《${cat.standardName}》，${r.level}${what}`));
   }
   if (note.skills.length) {
     const ul = el('ul', {});
     for (const s of note.skills) ul.append(el('li', {}, s));
-    box.append(el('p', {}, note.goal ? '其中的几项技能：' : `按《${cat.standardName}》，${r.level}持证人应具备的几项技能：`), ul);
+    box.append(
+      el(
+        'p',
+        {},
+        note.goal
+          ? '其中的几项技能：'
+          : `按《${cat.standardName}》，${r.level}持证人应具备的几项技能：`,
+      ),
+      ul,
+    );
   }
   box.append(el('p', {}, '查看', link, '。'));
   return box;
@@ -176,7 +220,8 @@ function technical(res, trust) {
     rows.push(['密钥登记册', `第 ${trust.registry.version} 版`]);
     rows.push(['根密钥指纹', el('code', {}, trust.registry.fingerprint)]);
   }
-  if (res.record?.statusList) rows.push(['撤销状态列表', `${res.record.statusList} 第 ${res.record.statusIndex} 位`]);
+  if (res.record?.statusList)
+    rows.push(['撤销状态列表', `${res.record.statusList} 第 ${res.record.statusIndex} 位`]);
   rows.push(['核验结论代码', res.reason]);
   const fold = el('details', { class: 'xv-tech' }, el('summary', {}, '技术细节'));
   fold.append(list(rows, 'xv-details'));
@@ -191,8 +236,14 @@ function show(res, trust, started) {
   box.className = `xv-result xv-${res.verdict === 'valid' ? 'ok' : SHOW_DETAILS.has(res.verdict) || res.verdict === 'status-unavailable' ? 'warn' : 'bad'}`;
   box.append(el('p', { class: 'xv-title' }, TITLES[res.verdict] || res.verdict));
   box.append(el('p', { class: 'xv-message' }, res.message));
-  const demo = trust && res.record && (trust.registry.demo || trust.registry.organizations.get(res.record.organization)?.demo);
-  if (demo) box.append(el('p', { class: 'xv-demo-flag' }, '演示数据（DEMO）：由演示密钥签发，不是真实证书。'));
+  const demo =
+    trust &&
+    res.record &&
+    (trust.registry.demo || trust.registry.organizations.get(res.record.organization)?.demo);
+  if (demo)
+    box.append(
+      el('p', { class: 'xv-demo-flag' }, '演示数据（DEMO）：由演示密钥签发，不是真实证书。'),
+    );
   if (trust && res.record && SHOW_DETAILS.has(res.verdict)) {
     const cat = trust.catalogue.certificates[res.record.certificate];
     box.append(facts(res.record, trust, cat));
@@ -246,7 +297,9 @@ function main() {
         el('code', { id: 'xv-fingerprint' }, reg.fingerprint),
       );
       if (reg.demo) {
-        trustBox.append(el('strong', { class: 'xv-demo-flag' }, '（演示根密钥：本站的记录都是演示数据）'));
+        trustBox.append(
+          el('strong', { class: 'xv-demo-flag' }, '（演示根密钥：本站的记录都是演示数据）'),
+        );
         showDemo();
       }
       return trust;
@@ -255,7 +308,8 @@ function main() {
       trustBox.textContent = `无法载入本站的密钥登记册，不能核验：${e.message}`;
       // Said at the top too: nothing on this page can be checked until the site is fixed.
       const warning = document.getElementById('xv-no-trust');
-      warning.textContent = '本站的核验依据没能载入或没有通过检查，现在无法核验任何证书记录。请稍后再试，或通过发证机构核实。';
+      warning.textContent =
+        '本站的核验依据没能载入或没有通过检查，现在无法核验任何证书记录。请稍后再试，或通过发证机构核实。';
       warning.hidden = false;
       return null;
     },
@@ -267,17 +321,30 @@ function main() {
     try {
       const trust = await trustReady;
       if (!trust) {
-        show({ verdict: 'no-trust', reason: 'no-registry', message: trustBox.textContent }, null, started);
+        show(
+          { verdict: 'no-trust', reason: 'no-registry', message: trustBox.textContent },
+          null,
+          started,
+        );
         return;
       }
       let bytes;
       try {
         bytes = await getBytes();
       } catch (e) {
-        const message = e.status === 404
-          ? '未找到与该编号和姓名对应的记录。请核对证书编号和姓名（姓名须与证书上一致）。'
-          : `无法取得记录：${e.message}`;
-        show({ verdict: 'not-found', reason: e.status === 404 ? 'not-found' : 'fetch-failed', message }, trust, started);
+        const message =
+          e.status === 404
+            ? '未找到与该编号和姓名对应的记录。请核对证书编号和姓名（姓名须与证书上一致）。'
+            : `无法取得记录：${e.message}`;
+        show(
+          {
+            verdict: 'not-found',
+            reason: e.status === 404 ? 'not-found' : 'fetch-failed',
+            message,
+          },
+          trust,
+          started,
+        );
         return;
       }
       show(await verificationResult(bytes, trust), trust, started);
@@ -307,7 +374,8 @@ function main() {
       } catch {
         return bytes; // not JSON: the verdict says so
       }
-      const own = subject && (await recordHash(String(subject.certificateNumber), String(subject.name)));
+      const own =
+        subject && (await recordHash(String(subject.certificateNumber), String(subject.name)));
       if (own !== hash) throw notFound();
       return bytes;
     });
@@ -367,7 +435,8 @@ function main() {
   }
 
   const fromLink = () => {
-    const m = /^#r=([0-9a-f]{32})$/.exec(location.hash) || /^([0-9a-f]{32})$/.exec(params.get('r') || '');
+    const m =
+      /^#r=([0-9a-f]{32})$/.exec(location.hash) || /^([0-9a-f]{32})$/.exec(params.get('r') || '');
     if (m) byHash(m[1]);
   };
   window.addEventListener('hashchange', fromLink);
@@ -375,6 +444,7 @@ function main() {
 }
 
 // Material for MkDocs with instant navigation swaps page content without reloading scripts.
-if (window.document$ && typeof window.document$.subscribe === 'function') window.document$.subscribe(main);
+if (window.document$ && typeof window.document$.subscribe === 'function')
+  window.document$.subscribe(main);
 else if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', main);
 else main();

@@ -17,7 +17,10 @@ function isPng(bytes) {
 }
 
 function looksLikeSvg(bytes) {
-  const head = new TextDecoder().decode(bytes.subarray(0, 4096)).replace(/^\uFEFF/, '').trimStart();
+  const head = new TextDecoder()
+    .decode(bytes.subarray(0, 4096))
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   return head.startsWith('<') && /<svg[\s>]/.test(head);
 }
 
@@ -31,7 +34,8 @@ function fromPng(bytes) {
     if (kind === 'iTXt') {
       const end = body.indexOf(0);
       if (end > 0 && latin1.decode(body.subarray(0, end)) === KEYWORD) {
-        if (body[end + 1] !== 0) throw new BakedError('图片中的证书记录是压缩存放的，不符合 Open Badges 3.0 的规定。');
+        if (body[end + 1] !== 0)
+          throw new BakedError('图片中的证书记录是压缩存放的，不符合 Open Badges 3.0 的规定。');
         let rest = body.subarray(end + 3);
         rest = rest.subarray(rest.indexOf(0) + 1); // language tag
         return rest.subarray(rest.indexOf(0) + 1); // translated keyword; then the text
@@ -45,10 +49,12 @@ function fromPng(bytes) {
 
 function fromSvg(bytes) {
   const doc = new DOMParser().parseFromString(new TextDecoder().decode(bytes), 'image/svg+xml');
-  if (doc.getElementsByTagName('parsererror').length) throw new BakedError('这个 SVG 文件无法读取。');
+  if (doc.getElementsByTagName('parsererror').length)
+    throw new BakedError('这个 SVG 文件无法读取。');
   const found = doc.getElementsByTagNameNS(OB_NAMESPACE, 'credential')[0];
   if (!found) throw new BakedError('这张 SVG 图片中没有内嵌的证书记录。');
-  if (found.hasAttribute('verify')) throw new BakedError('这张图片内嵌的是 JWT 形式的凭证，本页只核验本站签发的记录。');
+  if (found.hasAttribute('verify'))
+    throw new BakedError('这张图片内嵌的是 JWT 形式的凭证，本页只核验本站签发的记录。');
   return utf8.encode(found.textContent.trim());
 }
 

@@ -53,7 +53,12 @@ async function masterKey(hash, kdf) {
     });
   }
   const base = await subtle.importKey('raw', utf8.encode(hash), 'PBKDF2', false, ['deriveBits']);
-  const params = { name: 'PBKDF2', hash: 'SHA-256', salt: utf8.encode(kdf.salt), iterations: kdf.iterations };
+  const params = {
+    name: 'PBKDF2',
+    hash: 'SHA-256',
+    salt: utf8.encode(kdf.salt),
+    iterations: kdf.iterations,
+  };
   return new Uint8Array(await subtle.deriveBits(params, base, 256));
 }
 
@@ -72,9 +77,20 @@ async function inflate(bytes) {
 function knownKdf(kdf) {
   if (!kdf || typeof kdf.salt !== 'string') return false;
   if (kdf.name === 'Argon2id') {
-    return kdf.lanes === 1 && Number.isInteger(kdf.passes) && kdf.passes >= 1 && Number.isInteger(kdf.memory) && kdf.memory >= 8;
+    return (
+      kdf.lanes === 1 &&
+      Number.isInteger(kdf.passes) &&
+      kdf.passes >= 1 &&
+      Number.isInteger(kdf.memory) &&
+      kdf.memory >= 8
+    );
   }
-  return kdf.name === 'PBKDF2' && kdf.hash === 'SHA-256' && Number.isInteger(kdf.iterations) && kdf.iterations >= 1;
+  return (
+    kdf.name === 'PBKDF2' &&
+    kdf.hash === 'SHA-256' &&
+    Number.isInteger(kdf.iterations) &&
+    kdf.iterations >= 1
+  );
 }
 
 export function checkLayout(layout) {
@@ -97,14 +113,18 @@ export function checkLayout(layout) {
  */
 export async function findRecord(hash, layout, fetchShard) {
   if (!subtle || typeof DecompressionStream === 'undefined') {
-    throw new LookupError('此浏览器（或非 HTTPS 打开的页面）不提供按编号和姓名查询所需的加密功能；请用新版浏览器通过 HTTPS 打开本页，或上传记录文件核验。');
+    throw new LookupError(
+      '此浏览器（或非 HTTPS 打开的页面）不提供按编号和姓名查询所需的加密功能；请用新版浏览器通过 HTTPS 打开本页，或上传记录文件核验。',
+    );
   }
   const master = await masterKey(hash, layout.kdf);
   const tagBytes = await hkdf(master, TAG_INFO, 128);
   const shard = await fetchShard(`r/${shardName(tagBytes, layout.shardBits)}.json`);
   const tag = b64url(tagBytes);
   if (!shard || !Object.hasOwn(shard, tag)) return null;
-  const key = await subtle.importKey('raw', await hkdf(master, KEY_INFO, 256), 'AES-GCM', false, ['decrypt']);
+  const key = await subtle.importKey('raw', await hkdf(master, KEY_INFO, 256), 'AES-GCM', false, [
+    'decrypt',
+  ]);
   const sealed = fromB64url(shard[tag]);
   const iv = sealed.slice(0, NONCE_BYTES);
   try {

@@ -35,7 +35,8 @@ export function decodeBase64url(text) {
     throw new MultibaseError("expected multibase base64url text starting with 'u'");
   }
   const body = text.slice(1);
-  if (!/^[A-Za-z0-9_-]*$/.test(body) || body.length % 4 === 1) throw new MultibaseError('bad base64url');
+  if (!/^[A-Za-z0-9_-]*$/.test(body) || body.length % 4 === 1)
+    throw new MultibaseError('bad base64url');
   const b64 = body.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (body.length % 4)) % 4);
   return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 }

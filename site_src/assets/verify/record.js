@@ -50,7 +50,10 @@ export function timestampMs(v) {
 }
 
 export function normalizeNumber(number) {
-  return number.normalize('NFKC').replace(DROP, '').replace(/[a-z]/g, (c) => c.toUpperCase());
+  return number
+    .normalize('NFKC')
+    .replace(DROP, '')
+    .replace(/[a-z]/g, (c) => c.toUpperCase());
 }
 
 export function normalizeName(name) {
@@ -75,8 +78,16 @@ export const isObject = (v) => v !== null && typeof v === 'object' && !Array.isA
 
 const REQUIRED = ['name', 'certificateNumber', 'issueDate'];
 const OPTIONAL = ['examDate', 'examSite', 'nationalIdMasked'];
-const ACHIEVEMENT = ['name', 'description', 'certificate', 'certificateName', 'level', 'organization'];
-export const sameList = (a, b) => Array.isArray(a) && a.length === b.length && a.every((x, i) => x === b[i]);
+const ACHIEVEMENT = [
+  'name',
+  'description',
+  'certificate',
+  'certificateName',
+  'level',
+  'organization',
+];
+export const sameList = (a, b) =>
+  Array.isArray(a) && a.length === b.length && a.every((x, i) => x === b[i]);
 
 export function recordContext(site) {
   return [VC_CONTEXT, OB_CONTEXT, site.contextUrl];
@@ -158,7 +169,10 @@ function parseStatus(doc, site, org) {
     !INDEX.test(index) ||
     st.id !== `${st.statusListCredential}#${index}`
   ) {
-    throw new RecordFormatError('bad-status-entry', 'credentialStatus is not a revocation entry of the issuer');
+    throw new RecordFormatError(
+      'bad-status-entry',
+      'credentialStatus is not a revocation entry of the issuer',
+    );
   }
   return { listId: st.statusListCredential, index: Number(index) };
 }
@@ -166,7 +180,10 @@ function parseStatus(doc, site, org) {
 /** The typed view of a record of `site` (proof not checked); throws RecordFormatError. */
 export function parseRecord(doc, site) {
   if (!sameList(doc['@context'], recordContext(site))) {
-    throw new RecordFormatError('bad-context', '@context must be the VC 2.0, OB 3.0 and this site\'s contexts');
+    throw new RecordFormatError(
+      'bad-context',
+      "@context must be the VC 2.0, OB 3.0 and this site's contexts",
+    );
   }
   const { org, issuerName } = parseIssuer(doc, site);
   if (!isTimestamp(doc.validFrom)) throw new RecordFormatError('bad-valid-from', 'validFrom');

@@ -5,7 +5,12 @@ import { canonicalBytes, JcsError } from './jcs.js';
 import { ed25519Verify, sha256, hex } from './crypto.js';
 
 const subtle = globalThis.crypto?.subtle;
-import { decodeBase58btc, decodeBase64url, decodePublicMultikey, MultibaseError } from './multibase.js';
+import {
+  decodeBase58btc,
+  decodeBase64url,
+  decodePublicMultikey,
+  MultibaseError,
+} from './multibase.js';
 import {
   hasType,
   isDate,
@@ -33,7 +38,8 @@ export const MESSAGES = {
   'key-not-in-registry': '签发密钥不在本站的密钥登记册中，无法确认签发机构。',
   'key-of-other-organization': '签发密钥不属于记录上写明的签发机构。',
   'signature-mismatch': '签名不符：记录内容在签发后被改动过，或签名是伪造的。',
-  'key-revoked-before-issue': '签发所用的密钥在签发之前（{revoked_at}）已被吊销，原因：{why}。此记录不可信。',
+  'key-revoked-before-issue':
+    '签发所用的密钥在签发之前（{revoked_at}）已被吊销，原因：{why}。此记录不可信。',
   'key-not-valid-at-issue': '签发时间（{created}）不在该密钥的有效期内，此记录不可信。',
   'certificate-revoked': '证书已被撤销：撤销日期 {date}，原因：{why}。',
   'not-yet-valid': '证书尚未生效：生效时间为 {valid_from}。',
@@ -79,7 +85,8 @@ function malformed(code) {
  * document xcert publishes carries its proof as a set of exactly one.
  */
 export function parseProof(secured, purpose = 'assertionMethod') {
-  const proof = Array.isArray(secured.proof) && secured.proof.length === 1 ? secured.proof[0] : null;
+  const proof =
+    Array.isArray(secured.proof) && secured.proof.length === 1 ? secured.proof[0] : null;
   if (!isObject(proof)) throw new ProofFormatError('no-proof', 'no proof');
   if (proof.type !== 'DataIntegrityProof' || proof.cryptosuite !== 'eddsa-jcs-2022') {
     throw new ProofFormatError('unsupported-proof', 'not eddsa-jcs-2022');
@@ -92,7 +99,8 @@ export function parseProof(secured, purpose = 'assertionMethod') {
   if (!isTimestamp(proof.created)) throw new ProofFormatError('bad-created', 'created');
   let signature;
   try {
-    signature = typeof proof.proofValue === 'string' ? decodeBase58btc(proof.proofValue) : new Uint8Array();
+    signature =
+      typeof proof.proofValue === 'string' ? decodeBase58btc(proof.proofValue) : new Uint8Array();
   } catch (e) {
     if (e instanceof MultibaseError) throw new ProofFormatError('bad-proof-value', e.message);
     throw e;
@@ -104,7 +112,9 @@ export function parseProof(secured, purpose = 'assertionMethod') {
   delete unsecured.proof;
   if ('@context' in config) {
     const ctx = Array.isArray(config['@context']) ? config['@context'] : [config['@context']];
-    const docCtx = Array.isArray(unsecured['@context']) ? unsecured['@context'] : [unsecured['@context']];
+    const docCtx = Array.isArray(unsecured['@context'])
+      ? unsecured['@context']
+      : [unsecured['@context']];
     if (JSON.stringify(docCtx.slice(0, ctx.length)) !== JSON.stringify(ctx)) {
       throw new ProofFormatError('bad-context', '@context');
     }
@@ -126,9 +136,11 @@ export async function signatureMatches(parsed, publicKey) {
 // --- the key registry (registry.py) ---
 
 function keyProblemAt(key, createdMs) {
-  if (key.revokedAt !== null && createdMs >= timestampMs(key.revokedAt)) return 'key-revoked-before-issue';
+  if (key.revokedAt !== null && createdMs >= timestampMs(key.revokedAt))
+    return 'key-revoked-before-issue';
   if (createdMs < timestampMs(key.validFrom)) return 'key-not-valid-at-issue';
-  if (key.validUntil !== null && createdMs >= timestampMs(key.validUntil)) return 'key-not-valid-at-issue';
+  if (key.validUntil !== null && createdMs >= timestampMs(key.validUntil))
+    return 'key-not-valid-at-issue';
   return null;
 }
 
@@ -148,7 +160,8 @@ function orgEntry(o, site, keys) {
   const org = { id: orgId, name: String(o.name), demo: Boolean(o.demo) };
   for (const k of o.keys) {
     const found = site.splitMethod(k.id);
-    if (found === null || found.org !== orgId) throw new TrustError('a key is not one of its organization');
+    if (found === null || found.org !== orgId)
+      throw new TrustError('a key is not one of its organization');
     decodePublicMultikey(k.publicKeyMultibase);
     keys.set(k.id, {
       keyId: found.keyId,
@@ -165,7 +178,8 @@ function orgEntry(o, site, keys) {
 
 /** Check the registry credential and its root signature; returns the registry or throws. */
 export async function registryFromDocument(doc) {
-  if (!isObject(doc) || !hasType(doc, 'XcertKeyRegistry')) throw new TrustError('not a key registry');
+  if (!isObject(doc) || !hasType(doc, 'XcertKeyRegistry'))
+    throw new TrustError('not a key registry');
   let parsed;
   try {
     parsed = parseProof(doc);
@@ -179,21 +193,27 @@ export async function registryFromDocument(doc) {
       throw new TrustError("the registry's site or @context is not in its normal form");
     }
     const root = subject.root.publicKeyMultibase;
-    if (doc.issuer.id !== site.rootDid || subject.root.id !== site.rootDid || parsed.verificationMethod !== site.rootMethod) {
+    if (
+      doc.issuer.id !== site.rootDid ||
+      subject.root.id !== site.rootDid ||
+      parsed.verificationMethod !== site.rootMethod
+    ) {
       throw new TrustError('the registry is not signed by the root of its site');
     }
     if (!(await signatureMatches(parsed, decodePublicMultikey(root)))) {
       throw new TrustError("the registry's signature does not match");
     }
     const fp = await fingerprint(root);
-    if (subject.root.fingerprint !== fp) throw new TrustError("the root fingerprint is not its root key's");
+    if (subject.root.fingerprint !== fp)
+      throw new TrustError("the root fingerprint is not its root key's");
     const keys = new Map(); // verification method (<org DID>#<key id>) → key
     const orgs = new Map();
     for (const o of subject.organizations) {
       const org = orgEntry(o, site, keys);
       orgs.set(org.id, org);
     }
-    if (!Number.isInteger(subject.version)) throw new TrustError('the registry version is not an integer');
+    if (!Number.isInteger(subject.version))
+      throw new TrustError('the registry version is not an integer');
     stamp(doc.validFrom);
     return {
       site,
@@ -219,7 +239,12 @@ async function gunzip(bytes) {
 
 async function hkdf(ikm, info, bits) {
   const base = await subtle.importKey('raw', ikm, 'HKDF', false, ['deriveBits']);
-  const params = { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: new TextEncoder().encode(info) };
+  const params = {
+    name: 'HKDF',
+    hash: 'SHA-256',
+    salt: new Uint8Array(0),
+    info: new TextEncoder().encode(info),
+  };
   return new Uint8Array(await subtle.deriveBits(params, base, bits));
 }
 
@@ -230,7 +255,11 @@ export async function openDetail(sealed, signature, listUrl, index) {
     const raw = await hkdf(signature, `${DETAILS_FORMAT} key`, 256);
     const key = await subtle.importKey('raw', raw, 'AES-GCM', false, ['decrypt']);
     const plain = await subtle.decrypt(
-      { name: 'AES-GCM', iv: data.slice(0, 12), additionalData: new TextEncoder().encode(`${listUrl}#${index}`) },
+      {
+        name: 'AES-GCM',
+        iv: data.slice(0, 12),
+        additionalData: new TextEncoder().encode(`${listUrl}#${index}`),
+      },
       key,
       data.slice(12),
     );
@@ -244,7 +273,12 @@ export async function openDetail(sealed, signature, listUrl, index) {
 
 function sealedEntries(details, listId) {
   const out = new Map();
-  if (!isObject(details) || details.format !== DETAILS_FORMAT || details.statusListCredential !== listId || !isObject(details.details)) {
+  if (
+    !isObject(details) ||
+    details.format !== DETAILS_FORMAT ||
+    details.statusListCredential !== listId ||
+    !isObject(details.details)
+  ) {
     return out;
   }
   for (const [k, v] of Object.entries(details.details)) {
@@ -272,8 +306,10 @@ export async function statusListFromDocument(doc, registry, details = null) {
       throw new TrustError(`the status list's proof is malformed: ${e.message}`);
     }
     const key = registry.keys.get(parsed.verificationMethod);
-    if (!key || key.organization !== ids.org) throw new TrustError('not signed by a key of its organization');
-    if (keyProblemAt(key, timestampMs(parsed.created)) !== null) throw new TrustError('key not valid');
+    if (!key || key.organization !== ids.org)
+      throw new TrustError('not signed by a key of its organization');
+    if (keyProblemAt(key, timestampMs(parsed.created)) !== null)
+      throw new TrustError('key not valid');
     if (!(await signatureMatches(parsed, decodePublicMultikey(key.publicKeyMultibase)))) {
       throw new TrustError("the status list's signature does not match");
     }
@@ -338,7 +374,12 @@ export async function verificationResult(bytes, trust, nowMs = Date.now()) {
   const createdMs = timestampMs(parsed.created);
   const problem = keyProblemAt(key, createdMs);
   if (problem === 'key-revoked-before-issue') {
-    return result(problem, problem, { revoked_at: key.revokedAt, why: key.revocationReason }, { record, key });
+    return result(
+      problem,
+      problem,
+      { revoked_at: key.revokedAt, why: key.revocationReason },
+      { record, key },
+    );
   }
   if (problem === 'key-not-valid-at-issue') {
     return result(problem, problem, { created: parsed.created }, { record, key });
@@ -346,15 +387,22 @@ export async function verificationResult(bytes, trust, nowMs = Date.now()) {
   let status;
   try {
     status = await trust.statusList(record.statusList);
-    if (record.statusIndex >= status.bits.length * 8) throw new TrustError('index outside the list');
+    if (record.statusIndex >= status.bits.length * 8)
+      throw new TrustError('index outside the list');
   } catch (e) {
     if (e.missing) return result('status-unavailable', 'status-list-missing', {}, { record, key });
-    return result('status-unavailable', 'status-list-invalid', { detail: '列表签名或格式不对' }, { record, key });
+    return result(
+      'status-unavailable',
+      'status-list-invalid',
+      { detail: '列表签名或格式不对' },
+      { record, key },
+    );
   }
   const i = record.statusIndex;
   if (status.bits[i >> 3] & (0x80 >> (i & 7))) {
     const sealed = status.sealed.get(i);
-    const rev = sealed === undefined ? null : await openDetail(sealed, parsed.signature, status.listId, i);
+    const rev =
+      sealed === undefined ? null : await openDetail(sealed, parsed.signature, status.listId, i);
     return result(
       'certificate-revoked',
       'certificate-revoked',
@@ -363,7 +411,12 @@ export async function verificationResult(bytes, trust, nowMs = Date.now()) {
     );
   }
   if (timestampMs(record.validFrom) > nowMs || createdMs > nowMs + CLOCK_SKEW_MS) {
-    return result('not-yet-valid', 'not-yet-valid', { valid_from: record.validFrom }, { record, key });
+    return result(
+      'not-yet-valid',
+      'not-yet-valid',
+      { valid_from: record.validFrom },
+      { record, key },
+    );
   }
   return result('valid', 'valid', {}, { record, key });
 }

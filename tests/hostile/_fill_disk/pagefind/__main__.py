@@ -1,6 +1,7 @@
 """Stand-in for `python -m pagefind`: runs the real Pagefind, and fills the disk under the site
 just before it (XCERT_TEST_FILL_WHEN=before), so that Pagefind meets the full disk. The filler is
 the file XCERT_TEST_FILL."""
+
 from __future__ import annotations
 
 import os
