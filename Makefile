@@ -28,9 +28,10 @@ test: $(STAMP) $(NODE_STAMP) $(INTEROP_STAMP) browser-deps
 
 # The code's own checks (tests/test_code_style.py runs the same ones inside `make test`).
 lint: $(STAMP) $(NODE_STAMP)
-	$(BIN)/ruff check --extend-ignore E501 .  # long lines: after the one-time ruff format
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	node_modules/.bin/biome lint --error-on-warnings site_src/assets
+	node_modules/.bin/biome ci --error-on-warnings site_src/assets
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
