@@ -334,6 +334,13 @@ def test_words_found_nowhere_say_nothing_was_found(page, site_url, query):
 
 def test_filter_values_are_in_their_natural_order(page, site_url):
     open_search(page, site_url, "证书")
+    # Pagefind fills the filter panels after the results, one group at a time: wait for the two
+    # groups this test reads to be complete before reading them.
+    for legend, count in (("批次", 4), ("等级", 3)):
+        group = page.locator(f"{UI} details").filter(has=page.locator("legend", has_text=legend))
+        expect(group.locator("input.pagefind-ui__filter-checkbox")).to_have_count(
+            count, timeout=60_000
+        )
     values = page.evaluate(
         """(ui) => Object.fromEntries([...document.querySelectorAll(ui + ' details')].map((d) => [
              d.querySelector('legend')?.textContent.trim(),
