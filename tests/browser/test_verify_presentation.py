@@ -189,7 +189,9 @@ def test_a_look_up_says_it_is_working_and_clears_the_old_verdict(page, url: str)
     page.fill("#xv-name", name)
     page.click("#xv-lookup-go")
     page.wait_for_selector("#xv-result[data-busy]")
-    until("the shard request", lambda: held)
+    # Playwright calls the route handler only while the test is inside a Playwright call: poll
+    # with the page's own wait, not with time.sleep, or the held request is never seen.
+    until("the shard request", lambda: held or page.wait_for_timeout(50))
     box = page.locator("#xv-result")
     assert box.inner_text().strip() == "正在核验…"
     assert box.get_attribute("data-verdict") is None and box.get_attribute("aria-busy") == "true"
