@@ -46,14 +46,16 @@ def _private_stores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def run_xcert(
     *args: str, cwd: Path = REPO, env: dict[str, str] | None = None, timeout: float = 600
 ) -> subprocess.CompletedProcess[str]:
-    """Run the real command line in a subprocess, as a user would."""
+    """Run the real command line in a subprocess, as a user would: this checkout's code (from
+    any folder), and no terminal to prompt on."""
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
         cwd=cwd,
         text=True,
         capture_output=True,
         timeout=timeout,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+        stdin=subprocess.DEVNULL,
     )
 
 

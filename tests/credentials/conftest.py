@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _scenarios  # noqa: E402
+from _commands import PASS  # noqa: E402
+from conftest import REPO  # noqa: E402
 
 from generator.credentials.formats.jsontext import dump_json  # noqa: E402
 
@@ -56,3 +59,13 @@ def repo(tmp_path: Path) -> Path:
     details.mkdir(parents=True)
     (details / "1.json").write_bytes(dump_json(status_list.details_document()))
     return root
+
+
+@pytest.fixture()
+def scratch(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A repository with the shipped catalogue, and the env that puts keys and store outside it
+    (the command-line tests: tests/credentials/_commands.py)."""
+    repo = tmp_path / "repo"
+    shutil.copytree(REPO / "catalogue", repo / "catalogue")
+    env = {**PASS, "XCERT_KEY_DIR": str(tmp_path / "keys"), "XCERT_STORE": str(tmp_path / "store")}
+    return repo, env

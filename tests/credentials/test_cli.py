@@ -3,85 +3,38 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
+from _commands import setup_org, write_batch
 from _scenarios import AGREEMENT
-
-REPO = Path(__file__).resolve().parents[2]
-PASS = {
-    "XCERT_PASSPHRASE": "org passphrase, long enough",
-    "XCERT_ROOT_PASSPHRASE": "root passphrase, long",
-}
-
-
-def xcert(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    full = {**os.environ, "PYTHONPATH": str(REPO), **env}
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        env=full,
-        text=True,
-        capture_output=True,
-        timeout=300,
-        stdin=subprocess.DEVNULL,
-    )
-
-
-def setup_org(repo: Path, env: dict[str, str]) -> None:
-    for args in (("init-root",), ("add-org", "miit-etc")):
-        r = xcert("keys", *args, "--kdf", "min", cwd=repo, env=env)
-        assert r.returncode == 0, r.stderr
-
-
-def write_batch(path: Path, *levels: str, encoding: str = "utf-8-sig") -> Path:
-    rows = [
-        f"MIIT-2025-{i:06d},赵{i},web-frontend,{level},2025-01-02"
-        for i, level in enumerate(levels, 1)
-    ]
-    path.write_text(
-        "证书编号,姓名,证书,等级,发证日期\n" + "\n".join(rows) + "\n", encoding=encoding
-    )
-    return path
-
-
-@pytest.fixture()
-def scratch(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    """A repository with the shipped catalogue, and a key folder outside it."""
-    repo = tmp_path / "repo"
-    shutil.copytree(REPO / "catalogue", repo / "catalogue")
-    env = {**PASS, "XCERT_KEY_DIR": str(tmp_path / "keys"), "XCERT_STORE": str(tmp_path / "store")}
-    return repo, env
+from conftest import REPO, run_xcert
 
 
 def test_keys_issue_revoke_verify_end_to_end(
     scratch: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:
     repo, env = scratch
-    r = xcert("keys", "init-root", "--kdf", "min", cwd=repo, env=env)
+    r = run_xcert("keys", "init-root", "--kdf", "min", cwd=repo, env=env)
     assert r.returncode == 0, r.stderr
     assert "root fingerprint:" in r.stdout and (tmp_path / "keys" / "root.xcert-key").exists()
-    r = xcert("keys", "add-org", "miit-etc", "--kdf", "min", cwd=repo, env=env)
+    r = run_xcert("keys", "add-org", "miit-etc", "--kdf", "min", cwd=repo, env=env)
     assert r.returncode == 0, r.stderr
     assert "version 2" in r.stdout
     batch = write_batch(tmp_path / "batch.csv", "中级", "高级")
-    r = xcert("issue", "--org", "miit-etc", str(batch), cwd=repo, env=env)
+    r = run_xcert("issue", "--org", "miit-etc", str(batch), cwd=repo, env=env)
     assert r.returncode == 0, r.stderr
     assert "issued 2 records" in r.stdout
     records = sorted((tmp_path / "store").glob("miit-etc/batches/*/records/*.json"))
     assert [p.name for p in records] == ["MIIT-2025-000001.json", "MIIT-2025-000002.json"]
     assert not list((repo / "certificates" / "miit-etc").glob("*.json"))  # only sealed
-    r = xcert("verify", *map(str, records), cwd=repo, env=env)
+    r = run_xcert("verify", *map(str, records), cwd=repo, env=env)
     assert r.returncode == 0 and r.stdout.count(": valid: ") == 2, r.stdout
-    r = xcert("keys", "rotate", "miit-etc", "--kdf", "min", cwd=repo, env=env)
+    r = run_xcert("keys", "rotate", "miit-etc", "--kdf", "min", cwd=repo, env=env)
     assert r.returncode == 0, r.stderr
-    r = xcert("verify", *map(str, records), cwd=repo, env=env)
+    r = run_xcert("verify", *map(str, records), cwd=repo, env=env)
     assert r.returncode == 0, r.stdout  # rotation keeps old records valid
-    r = xcert(
+    r = run_xcert(
         "revoke",
         "MIIT-2025-000002",
         "--reason",
@@ -92,10 +45,10 @@ def test_keys_issue_revoke_verify_end_to_end(
         env=env,
     )
     assert r.returncode == 0, r.stderr
-    r = xcert("verify", "--json", *map(str, records), cwd=repo, env=env)
+    r = run_xcert("verify", "--json", *map(str, records), cwd=repo, env=env)
     verdicts = [json.loads(line)["verdict"] for line in r.stdout.splitlines()]
     assert (r.returncode, verdicts) == (1, ["valid", "certificate-revoked"])
-    r = xcert(
+    r = run_xcert(
         "keys",
         "revoke",
         "miit-etc-1",
@@ -107,9 +60,9 @@ def test_keys_issue_revoke_verify_end_to_end(
         env=env,
     )
     assert r.returncode == 0, r.stderr
-    r = xcert("verify", str(records[0]), cwd=repo, env=env)
+    r = run_xcert("verify", str(records[0]), cwd=repo, env=env)
     assert r.returncode == 1 and "key-revoked-before-issue" in r.stdout
-    r = xcert("keys", "show", cwd=repo, env=env)
+    r = run_xcert("keys", "show", cwd=repo, env=env)
     assert (
         r.returncode == 0
         and "version 4" in r.stdout
@@ -123,7 +76,7 @@ def test_a_bad_batch_exits_1_naming_the_rows(
     repo, env = scratch
     setup_org(repo, env)
     batch = write_batch(tmp_path / "batch.csv", "中级", "专家", encoding="utf-8")
-    r = xcert("issue", "--org", "miit-etc", str(batch), cwd=repo, env=env)
+    r = run_xcert("issue", "--org", "miit-etc", str(batch), cwd=repo, env=env)
     assert r.returncode == 1
     assert f"{batch}:3:0: 等级: '专家' is not 初级, 中级 or 高级" in r.stderr
     assert "1 bad row in" in r.stderr and not (repo / "certificates" / "miit-etc").exists()
@@ -131,8 +84,8 @@ def test_a_bad_batch_exits_1_naming_the_rows(
 
 def test_wrong_passphrase_exits_1(scratch: tuple[Path, dict[str, str]]) -> None:
     repo, env = scratch
-    assert xcert("keys", "init-root", "--kdf", "min", cwd=repo, env=env).returncode == 0
-    r = xcert(
+    assert run_xcert("keys", "init-root", "--kdf", "min", cwd=repo, env=env).returncode == 0
+    r = run_xcert(
         "keys",
         "add-org",
         "miit-etc",
@@ -149,7 +102,7 @@ def test_no_passphrase_and_no_terminal_is_a_usage_error(
 ) -> None:
     repo, env = scratch
     env = {k: v for k, v in env.items() if "PASSPHRASE" not in k}
-    r = xcert("keys", "init-root", cwd=repo, env=env)
+    r = run_xcert("keys", "init-root", cwd=repo, env=env)
     assert r.returncode == 2 and "XCERT_ROOT_PASSPHRASE" in r.stderr
 
 
@@ -157,20 +110,24 @@ def test_a_key_folder_inside_the_repository_is_refused(
     scratch: tuple[Path, dict[str, str]],
 ) -> None:
     repo, env = scratch
-    r = xcert("keys", "init-root", "--key-dir", str(repo / "keys"), cwd=repo, env=env)
+    r = run_xcert("keys", "init-root", "--key-dir", str(repo / "keys"), cwd=repo, env=env)
     assert r.returncode == 2 and "outside the repository" in r.stderr
 
 
 def test_verify_gives_the_agreement_verdicts(tmp_path: Path) -> None:
     expected = json.loads((AGREEMENT / "expected.json").read_text())
     files = [str(AGREEMENT / "cases" / f"{name}.json") for name in expected]
-    r = xcert("verify", "--json", "--repo", str(AGREEMENT / "repo"), *files, cwd=tmp_path, env={})
+    r = run_xcert(
+        "verify", "--json", "--repo", str(AGREEMENT / "repo"), *files, cwd=tmp_path, env={}
+    )
     got = {Path(json.loads(line)["file"]).stem: json.loads(line) for line in r.stdout.splitlines()}
     assert {k: {"verdict": v["verdict"], "reason": v["reason"]} for k, v in got.items()} == expected
     assert r.returncode == 1
     valid = [str(AGREEMENT / "cases" / "valid.json")]
     assert (
-        xcert("verify", "--repo", str(AGREEMENT / "repo"), *valid, cwd=tmp_path, env={}).returncode
+        run_xcert(
+            "verify", "--repo", str(AGREEMENT / "repo"), *valid, cwd=tmp_path, env={}
+        ).returncode
         == 0
     )
 
@@ -182,9 +139,9 @@ def test_demo_twice_changes_nothing(tmp_path: Path) -> None:
         "XCERT_DEMO_KEYS": str(tmp_path / "demo-keys"),
         "XCERT_DEMO_STORE": str(tmp_path / "demo-store"),
     }
-    first = xcert("demo", cwd=repo, env=env)
+    first = run_xcert("demo", cwd=repo, env=env)
     assert first.returncode == 0 and "created DEMO keys" in first.stdout, first.stderr
-    second = xcert("demo", cwd=repo, env=env)
+    second = run_xcert("demo", cwd=repo, env=env)
     assert (second.returncode, second.stdout.strip()) == (0, "demo up to date")
 
 
@@ -195,16 +152,16 @@ def test_a_build_refuses_a_registry_older_than_the_published_one(
     for name in ("site_src", "mkdocs.yml"):
         src = REPO / name
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, repo / name)
-    r = xcert("keys", "init-root", "--kdf", "min", cwd=repo, env=env)
+    r = run_xcert("keys", "init-root", "--kdf", "min", cwd=repo, env=env)
     assert r.returncode == 0, r.stderr
     version_1 = (repo / "keys" / "registry.json").read_bytes()
-    r = xcert("keys", "add-org", "miit-etc", "--kdf", "min", cwd=repo, env=env)
+    r = run_xcert("keys", "add-org", "miit-etc", "--kdf", "min", cwd=repo, env=env)
     assert r.returncode == 0, r.stderr
-    r = xcert("build", "--today", "2026-11-30", cwd=repo, env=env)
+    r = run_xcert("build", "--today", "2026-11-30", cwd=repo, env=env)
     assert r.returncode == 0, r.stderr
     published = (repo / "site" / "keys" / "registry.json").read_bytes()
     (repo / "keys" / "registry.json").write_bytes(version_1)  # a pull request reverting it
-    r = xcert("build", "--today", "2026-11-30", cwd=repo, env=env)
+    r = run_xcert("build", "--today", "2026-11-30", cwd=repo, env=env)
     assert r.returncode == 1
     assert "keys/registry.json is version 1, older than version 2 already published" in r.stderr
     assert (repo / "site" / "keys" / "registry.json").read_bytes() == published

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from _scenarios import A3, ASSETS, ROOT, SITE_URL
+from conftest import REPO, run_xcert
 
 from generator.credentials.formats._time import now_utc
 from generator.credentials.formats.verify import verification_result
 from generator.credentials.issuing.keys import write_key_file
 from generator.credentials.repo import repo_trust
-from tests.credentials.test_cli import REPO, xcert
 
 LEGACY = ASSETS / "legacy"
 PASSPHRASE = "a passphrase, long enough"
@@ -51,7 +51,7 @@ def test_a_first_format_repository_is_refused_with_what_to_run(
     legacy: tuple[Path, dict[str, str], Path],
 ) -> None:
     repo, env, _ = legacy
-    run = xcert(
+    run = run_xcert(
         "verify",
         "--repo",
         str(repo),
@@ -71,9 +71,9 @@ def test_records_are_re_issued_in_todays_format_and_keep_their_status(
         p.name: json.loads(p.read_text(encoding="utf-8"))
         for p in (repo / "certificates/acme").glob("*.json")
     }
-    run = xcert("keys", "migrate", "--repo", str(repo), cwd=repo, env=env)
+    run = run_xcert("keys", "migrate", "--repo", str(repo), cwd=repo, env=env)
     assert run.returncode == 0, run.stderr
-    run = xcert(
+    run = run_xcert(
         "migrate",
         "--org",
         "acme",
@@ -116,9 +116,9 @@ def test_a_record_that_does_not_verify_stops_the_migration(
 ) -> None:
     repo, env, keys = legacy
     shutil.copy(LEGACY / "altered-subject.json", repo / "certificates/acme/ACME-2024-000099.json")
-    assert xcert("keys", "migrate", "--repo", str(repo), cwd=repo, env=env).returncode == 0
+    assert run_xcert("keys", "migrate", "--repo", str(repo), cwd=repo, env=env).returncode == 0
     snapshot = {p: p.read_bytes() for p in (repo / "certificates").rglob("*") if p.is_file()}
-    run = xcert(
+    run = run_xcert(
         "migrate",
         "--org",
         "acme",

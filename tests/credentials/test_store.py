@@ -8,7 +8,6 @@ import hashlib
 import json
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,52 +15,10 @@ import time
 from pathlib import Path
 
 import pytest
+from _commands import setup_org, write_batch
+from conftest import REPO, run_xcert
 
 from generator.credentials.formats.jsontext import parse_json
-
-REPO = Path(__file__).resolve().parents[2]
-PASS = {
-    "XCERT_PASSPHRASE": "org passphrase, long enough",
-    "XCERT_ROOT_PASSPHRASE": "root passphrase, long",
-}
-
-
-def xcert(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    full = {**os.environ, "PYTHONPATH": str(REPO), **env}
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        check=False,
-        cwd=cwd,
-        env=full,
-        text=True,
-        capture_output=True,
-        timeout=300,
-        stdin=subprocess.DEVNULL,
-    )
-
-
-def setup_org(repo: Path, env: dict[str, str]) -> None:
-    for args in (("init-root",), ("add-org", "miit-etc")):
-        r = xcert("keys", *args, "--kdf", "min", cwd=repo, env=env)
-        assert r.returncode == 0, r.stderr
-
-
-def write_batch(path: Path, *levels: str) -> Path:
-    rows = [
-        f"MIIT-2025-{i:06d},赵{i},web-frontend,{level},2025-01-02"
-        for i, level in enumerate(levels, 1)
-    ]
-    path.write_text("证书编号,姓名,证书,等级,发证日期\n" + "\n".join(rows) + "\n")
-    return path
-
-
-@pytest.fixture()
-def scratch(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    """A repository with the shipped catalogue; keys and store outside it."""
-    repo = tmp_path / "repo"
-    shutil.copytree(REPO / "catalogue", repo / "catalogue")
-    env = {**PASS, "XCERT_KEY_DIR": str(tmp_path / "keys"), "XCERT_STORE": str(tmp_path / "store")}
-    return repo, env
 
 
 def test_a_store_inside_the_repository_is_refused(
@@ -70,7 +27,7 @@ def test_a_store_inside_the_repository_is_refused(
     repo, env = scratch
     setup_org(repo, env)
     batch = write_batch(tmp_path / "batch.csv", "中级")
-    r = xcert(
+    r = run_xcert(
         "issue",
         "--org",
         "miit-etc",
@@ -81,7 +38,7 @@ def test_a_store_inside_the_repository_is_refused(
         env=env,
     )
     assert r.returncode == 2 and "outside the repository" in r.stderr
-    r = xcert(
+    r = run_xcert(
         "issue",
         "--org",
         "miit-etc",
@@ -100,10 +57,11 @@ def test_the_same_batch_issued_again_issues_nothing_new(
     setup_org(repo, env)
     batch = write_batch(tmp_path / "batch.csv", "中级", "高级")
     assert (
-        xcert("issue", "--org", "miit-etc", "--png", str(batch), cwd=repo, env=env).returncode == 0
+        run_xcert("issue", "--org", "miit-etc", "--png", str(batch), cwd=repo, env=env).returncode
+        == 0
     )
     before = sorted(p.name for p in (repo / "certificates" / "miit-etc" / "batches").iterdir())
-    r = xcert("issue", "--org", "miit-etc", str(batch), cwd=repo, env=env)
+    r = run_xcert("issue", "--org", "miit-etc", str(batch), cwd=repo, env=env)
     assert r.returncode == 0 and "issued before as batch" in r.stdout
     after = sorted(p.name for p in (repo / "certificates" / "miit-etc" / "batches").iterdir())
     assert after == before and len(after) == 2
@@ -166,7 +124,7 @@ def test_a_killed_issuance_leaves_everything_as_before_or_complete(
         grew = (len(after[0]) - len(before[0]), len(after[1]) - len(before[1]))
         assert grew in {(0, 0), (0, 1), (1, 1)}, grew  # the store commits first
         seen_states.add(grew)
-        r = xcert("issue", "--org", "miit-etc", str(batch), cwd=repo, env=env)
+        r = run_xcert("issue", "--org", "miit-etc", str(batch), cwd=repo, env=env)
         assert r.returncode == 0, r.stderr
         done = _state(repo, store)
         assert len(done[0]) == len(done[1]) == attempt + 1
@@ -180,7 +138,7 @@ def test_seal_moves_plaintext_records_into_the_store(
     repo, env = scratch
     setup_org(repo, env)
     batch = write_batch(tmp_path / "batch.csv", "中级", "高级", "初级")
-    assert xcert("issue", "--org", "miit-etc", str(batch), cwd=repo, env=env).returncode == 0
+    assert run_xcert("issue", "--org", "miit-etc", str(batch), cwd=repo, env=env).returncode == 0
     # A repository made with the old layout: its records in certificates/ORG/ as plaintext.
     old = tmp_path / "old-store"
     (tmp_path / "store").rename(old)
@@ -189,18 +147,18 @@ def test_seal_moves_plaintext_records_into_the_store(
         (folder / path.name).write_bytes(path.read_bytes())
     for path in folder.glob("batches/*"):
         path.unlink()
-    r = xcert("check", "--catalogue", str(repo / "catalogue"), cwd=repo, env=env)
+    r = run_xcert("check", "--catalogue", str(repo / "catalogue"), cwd=repo, env=env)
     assert r.returncode != 0 and "certificates/miit-etc/MIIT-2025-000001.json" in r.stderr
     assert "xcert seal" in r.stderr
-    r = xcert("seal", "--org", "miit-etc", cwd=repo, env=env)
+    r = run_xcert("seal", "--org", "miit-etc", cwd=repo, env=env)
     assert r.returncode == 0, r.stderr
     assert "moved 3 records" in r.stdout and "git filter-repo" in r.stdout
     assert not list(folder.glob("*.json"))
     assert len(list((tmp_path / "store").glob("miit-etc/batches/*/records/*.json"))) == 3
     assert len(list(folder.glob("batches/*.json"))) == 1
-    r = xcert("check", "--catalogue", str(repo / "catalogue"), cwd=repo, env=env)
+    r = run_xcert("check", "--catalogue", str(repo / "catalogue"), cwd=repo, env=env)
     assert r.returncode == 0, r.stderr
-    r = xcert("revoke", "MIIT-2025-000002", "--reason", "证书信息有误", cwd=repo, env=env)
+    r = run_xcert("revoke", "MIIT-2025-000002", "--reason", "证书信息有误", cwd=repo, env=env)
     assert r.returncode == 0, r.stderr
     status = json.loads((folder / "status" / "1.json").read_text())
     assert "revocations" not in status["credentialSubject"]  # the list carries bits only
@@ -214,5 +172,5 @@ def test_a_number_not_in_the_store_cannot_be_revoked(
 ) -> None:
     repo, env = scratch
     setup_org(repo, env)
-    r = xcert("revoke", "MIIT-2025-999999", "--reason", "x", cwd=repo, env=env)
+    r = run_xcert("revoke", "MIIT-2025-999999", "--reason", "x", cwd=repo, env=env)
     assert r.returncode == 2 and "no record with number MIIT-2025-999999" in r.stderr
