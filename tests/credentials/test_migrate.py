@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,15 @@ def legacy(tmp_path: Path) -> tuple[Path, dict[str, str], Path]:
     return repo, env, keys
 
 
+def migrate_acme(legacy: tuple[Path, dict[str, str], Path]) -> subprocess.CompletedProcess[str]:
+    """`xcert migrate` for acme, signing with its current key."""
+    repo, env, keys = legacy
+    key = str(keys / "acme-3.xcert-key")
+    return run_xcert(
+        "migrate", "--org", "acme", "--repo", str(repo), "--key", key, cwd=repo, env=env
+    )
+
+
 def test_a_first_format_repository_is_refused_with_what_to_run(
     legacy: tuple[Path, dict[str, str], Path],
 ) -> None:
@@ -66,24 +76,14 @@ def test_a_first_format_repository_is_refused_with_what_to_run(
 def test_records_are_re_issued_in_todays_format_and_keep_their_status(
     legacy: tuple[Path, dict[str, str], Path],
 ) -> None:
-    repo, env, keys = legacy
+    repo, env, _ = legacy
     before = {
         p.name: json.loads(p.read_text(encoding="utf-8"))
         for p in (repo / "certificates/acme").glob("*.json")
     }
     run = run_xcert("keys", "migrate", "--repo", str(repo), cwd=repo, env=env)
     assert run.returncode == 0, run.stderr
-    run = run_xcert(
-        "migrate",
-        "--org",
-        "acme",
-        "--repo",
-        str(repo),
-        "--key",
-        str(keys / "acme-3.xcert-key"),
-        cwd=repo,
-        env=env,
-    )
+    run = migrate_acme(legacy)
     assert run.returncode == 0, run.stderr
     assert "re-issued 3 records of acme (1 revoked)" in run.stdout
     trust = repo_trust(repo)
@@ -114,21 +114,11 @@ def test_records_are_re_issued_in_todays_format_and_keep_their_status(
 def test_a_record_that_does_not_verify_stops_the_migration(
     legacy: tuple[Path, dict[str, str], Path],
 ) -> None:
-    repo, env, keys = legacy
+    repo, env, _ = legacy
     shutil.copy(LEGACY / "altered-subject.json", repo / "certificates/acme/ACME-2024-000099.json")
     assert run_xcert("keys", "migrate", "--repo", str(repo), cwd=repo, env=env).returncode == 0
     snapshot = {p: p.read_bytes() for p in (repo / "certificates").rglob("*") if p.is_file()}
-    run = run_xcert(
-        "migrate",
-        "--org",
-        "acme",
-        "--repo",
-        str(repo),
-        "--key",
-        str(keys / "acme-3.xcert-key"),
-        cwd=repo,
-        env=env,
-    )
+    run = migrate_acme(legacy)
     assert run.returncode == 1
     assert "ACME-2024-000099.json: its signature does not match" in run.stderr
     assert "nothing was written" in run.stderr
