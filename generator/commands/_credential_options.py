@@ -1,4 +1,4 @@
-"""Options shared by the credential commands (keys, issue, revoke, verify, demo)."""
+"""Options shared by the credential commands (keys, issue, seal, migrate, revoke, verify, demo)."""
 
 from __future__ import annotations
 
@@ -24,4 +24,13 @@ def add_store_option(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="the organization's private store, outside the repository "
         "(default: $XCERT_STORE, else ~/.local/share/xcert/store)",
+    )
+
+
+def add_png_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--png",
+        action="store_true",
+        help="also write each holder's baked PNG certificate (about 40 ms of CPU a record; "
+        "the baked SVG is always written)",
     )

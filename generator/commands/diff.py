@@ -10,7 +10,7 @@ from generator.commands.build import parse_today
 from generator.sitediff import diff_site, to_markdown
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "diff", help="show what the working tree changes on the built site, as Markdown"
     )

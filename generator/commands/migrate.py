@@ -11,7 +11,7 @@ from generator.credentials.issuing.keyops import org_signer
 from generator.credentials.issuing.migrate import migrate_records
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "migrate",
         help="re-issue an organization's records of the first format (run `xcert keys migrate` "

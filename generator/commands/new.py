@@ -12,7 +12,7 @@ from pathlib import Path
 from generator import scaffold
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "new", help="write a new catalogue file (notice, organization, certificate, standard)"
     )

@@ -9,6 +9,7 @@ import sys
 
 from generator.commands._credential_options import (
     add_key_option,
+    add_png_option,
     add_repo_option,
     add_store_option,
 )
@@ -27,12 +28,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     parser.set_defaults(run=run)
     parser.add_argument("--org", required=True, help="the organization whose folder to seal")
-    parser.add_argument(
-        "--png",
-        action="store_true",
-        help="also write each holder's baked PNG certificate (about 40 ms of CPU a record; "
-        "the baked SVG is always written)",
-    )
+    add_png_option(parser)
     add_key_option(parser)
     add_store_option(parser)
     add_repo_option(parser)
