@@ -8,6 +8,7 @@ import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from generator.china_time import chinese_date
 from generator.errors import Location
 
 
@@ -434,12 +435,7 @@ class Notice:
 
     @property
     def date_text(self) -> str:
-        d = self.date
-        if self.date_precision == "year":
-            return f"{d.year}年"
-        if self.date_precision == "month":
-            return f"{d.year}年{d.month}月"
-        return f"{d.year}年{d.month}月{d.day}日"
+        return chinese_date(self.date, self.date_precision)
 
     @property
     def date_iso(self) -> str:

@@ -17,6 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator import lifecycle, workdays
+from generator.china_time import chinese_date
 from generator.models import Catalogue, EducationLevel, IssuedRecords, Level
 from generator.render import escape, name_index, outcomes, related
 from generator.render.charts import render_svg
@@ -65,7 +66,7 @@ def _environment() -> jinja2.Environment:
     env.filters["zip"] = lambda a, b: list(zip(a, b, strict=True))
     env.filters["batch"] = batch_name
     env.filters["fm"] = lambda d: Markup(escape.front_matter(d))
-    env.filters["cn_date"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
+    env.filters["cn_date"] = chinese_date
     env.filters["working_days"] = lambda p: workdays.working_days_or_none(p.start, p.end)
     return env
 

@@ -11,6 +11,7 @@ The verify page (site_src/assets/verify/baked.js) takes either image like the JS
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zlib
 from collections.abc import Iterator
@@ -20,6 +21,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import segno
+
+from generator import china_time
 
 OB_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
 PNG_KEYWORD = b"openbadgecredential"
@@ -52,8 +55,7 @@ class Card:
 
 def chinese_date(iso: str) -> str:
     """2024-06-28 → 2024年6月28日, as certificates print it."""
-    y, m, d = (int(p) for p in iso.split("-"))
-    return f"{y}年{m}月{d}日"
+    return china_time.chinese_date(dt.date.fromisoformat(iso))
 
 
 def verify_link(record_hash: str, *, site_url: str) -> str:
