@@ -837,7 +837,7 @@ def generate(  # noqa: C901 (the generator's recipe, one kind of entity after an
         if c and r.random() < 0.3:
             o["summary"] = (
                 f"第{cn_number(c['batch'])}批培训评价组织，组织编写《{c['short_name']}职业技能等级标准》"
-                f"（{2019 + c['batch'] // 3} 年 {r.randint(1, 12)} 月）。"
+                f"（{2019 + c['batch'] // 3}年{r.randint(1, 12)}月）。"
                 f"其{c['short_name']}证书师资培训方案"
                 f"经公示：每期 {r.choice((24, 40, 56))} 学时、{r.choice((3, 5, 7))} 天，"
                 f"拟收费 {r.choice((2000, 2500, 3000))} 元/人。"
@@ -1000,8 +1000,8 @@ def generate(  # noqa: C901 (the generator's recipe, one kind of entity after an
         fields_here = dict.fromkeys(g.v.fields[certs[i]["field"]].removesuffix("大类") for i in grp)
         kps = [
             f"拟参与试点的为 {n_o} 家培训评价组织的 {n_c} 个职业技能等级证书。",
-            f"公示期为 {date.year} 年 {date.month} 月 {date.day} 日"
-            f"至 {end.year} 年 {end.month} 月 {end.day} 日。",
+            f"公示期为 {date.year}年{date.month}月{date.day}日"
+            f"至{end.year}年{end.month}月{end.day}日。",
             f"招募期间共收到 {r.randint(150, 300)} 家单位提交的 {r.randint(300, 600)} 份有效申请。",
             f"名单覆盖{'、'.join(fields_here)}等领域。",
         ]

@@ -324,7 +324,8 @@ class Standard:
     corrections: tuple[Correction, ...] = ()
 
     def texts(self) -> set[str]:
-        """Every name and requirement the standard states: where a correction must land."""
+        """Every name, requirement and glossary definition the standard states: where a
+        correction must land."""
         out: set[str] = set()
 
         def areas(was: tuple[WorkArea, ...]) -> None:
@@ -340,6 +341,7 @@ class Standard:
         areas(self.work_areas)
         for lv in self.levels:
             areas(lv.work_areas)
+        out.update(g.definition for g in self.glossary)
         return out
 
 

@@ -7,11 +7,18 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
+from conftest import REPO
 from visible_text import page_text, visible_text
 
 from generator.render.cjk import CJK, join_lines
 
 _STRAY = re.compile(f"[{CJK}][ \t\r\n]+[{CJK}]")
+# A date with white space inside it: "2019 年 3 月 26 日", "2019年 3月", "3 月 31 日", "每月 12 日"
+# (a duration such as "3 年以上" is no date: only four-digit years count).
+_SPACED_DATE = re.compile(
+    r"\d{4}\s+年|年\s+\d{1,2}\s*月|\d{1,2}\s+月\s*\d{1,2}\s*日|月\s*\d{1,2}\s+日"
+)
 
 
 def _pages(site: Path) -> list[Path]:
@@ -42,13 +49,38 @@ def test_the_scan_finds_a_stray_space_and_ignores_blocks_badges_and_hidden_text(
     assert not _STRAY.search(visible_text(clean))
 
 
-def test_no_built_page_has_a_space_between_two_chinese_characters(built_site: Path) -> None:
+def test_the_scan_finds_a_date_with_spaces_and_leaves_durations_alone() -> None:
+    for spaced in ("2019 年 3 月 26 日", "2019年 3 月", "至 3 月 31 日", "每月12 日", "2020 年"):
+        assert _SPACED_DATE.search(spaced), spaced
+    for clean in ("2019年3月26日至3月31日", "满 3 年以上", "2024年 3 份", "共 9 期"):
+        assert not _SPACED_DATE.search(clean), clean
+
+
+def _printed_originals() -> list[str]:
+    """The original texts a standard's correction table quotes as printed (spaces and all)."""
+    out = []
+    for path in (REPO / "catalogue" / "standards").glob("*.yaml"):
+        standard = yaml.safe_load(path.read_text(encoding="utf-8"))
+        out += [c["printed"] for c in standard.get("corrections", ())]
+    return out
+
+
+def test_no_built_page_has_a_space_between_two_chinese_characters_or_inside_a_date(
+    built_site: Path,
+) -> None:
+    quoted = _printed_originals()
     found = {}
     for page in _pages(built_site):
         text = visible_text(page.read_text(encoding="utf-8"))
         hits = [
             text[max(0, m.start() - 8) : m.end() + 8].replace("\x00", "|")
             for m in _STRAY.finditer(text)
+        ]
+        for original in quoted:
+            text = text.replace(original, "")
+        hits += [
+            text[max(0, m.start() - 8) : m.end() + 8].replace("\x00", "|")
+            for m in _SPACED_DATE.finditer(text)
         ]
         if hits:
             found[str(page.relative_to(built_site))] = hits[:3]

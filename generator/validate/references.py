@@ -127,8 +127,9 @@ def _unplaced_corrections(cat: Catalogue) -> list[LocatedError]:
             if c.corrected not in texts:
                 errors.append(
                     ValidationError(
-                        f"'{c.corrected}' is not a work area, task, skill or requirement of this "
-                        "standard: a correction must name the text exactly as the standard has it",
+                        f"'{c.corrected}' is not a work area, task, skill, requirement or glossary "
+                        "definition of this standard: a correction must name the text exactly as "
+                        "the standard has it",
                         location=loc,
                         field=path,
                     )

@@ -39,7 +39,8 @@ BEYOND_SCHEMA = re.compile(
     r"unknown (organization|certificate|standard|notice|field|exam form|major) '|"
     r"is not a real date|"
     r"the period ends .* before it starts|shares add up to|is above the cost cap|"
-    r"class \d+ ends .* before it starts|is not a work area, task, skill or requirement"
+    r"class \d+ ends .* before it starts|"
+    r"is not a work area, task, skill, requirement or glossary definition"
 )
 _HEADER = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")
 
