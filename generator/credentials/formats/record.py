@@ -213,6 +213,18 @@ _OPTIONAL = ("examDate", "examSite", "nationalIdMasked")
 _ACHIEVEMENT = ("name", "description", "certificate", "certificateName", "level", "organization")
 
 
+def _required_text(obj: dict[str, Any], keys: tuple[str, ...], missing: str) -> dict[str, str]:
+    """The fields `keys` of `obj`, each non-empty text; no stripping, as the page's JavaScript
+    has another whitespace set."""
+    text: dict[str, str] = {}
+    for k in keys:
+        value = obj.get(k)
+        if not isinstance(value, str) or value == "":
+            raise RecordFormatError("bad-subject", missing)
+        text[k] = value
+    return text
+
+
 def _issuer(doc: dict[str, Any], site: Site) -> tuple[str, str]:
     issuer = doc.get("issuer")
     if not isinstance(issuer, dict):
@@ -232,12 +244,7 @@ def _achievement(s: dict[str, Any], site: Site) -> dict[str, str]:
     a = s.get("achievement")
     if not isinstance(a, dict):
         raise RecordFormatError("bad-subject", "the subject has no achievement")
-    text: dict[str, str] = {}
-    for k in _ACHIEVEMENT:
-        value = a.get(k)
-        if not isinstance(value, str) or value == "":
-            raise RecordFormatError("bad-subject", "the achievement lacks a required field")
-        text[k] = value
+    text = _required_text(a, _ACHIEVEMENT, "the achievement lacks a required field")
     criteria = a.get("criteria")
     batch = a.get("batch")
     if (
@@ -260,13 +267,7 @@ def _subject(doc: dict[str, Any], site: Site) -> tuple[dict[str, str], dict[str,
     s = doc.get("credentialSubject")
     if not isinstance(s, dict) or s.get("type") != ["AchievementSubject"]:
         raise RecordFormatError("bad-subject", "credentialSubject is not one AchievementSubject")
-    text: dict[str, str] = {}
-    for k in _REQUIRED:
-        value = s.get(k)
-        # Non-empty text; no stripping, as the page's JavaScript has another whitespace set.
-        if not isinstance(value, str) or value == "":
-            raise RecordFormatError("bad-subject", "the subject lacks a required field")
-        text[k] = value
+    text = _required_text(s, _REQUIRED, "the subject lacks a required field")
     optional: dict[str, str | None] = {}
     for k in _OPTIONAL:
         value = s.get(k)
