@@ -22,6 +22,32 @@ STATUS_DETAILS_DIR = "status-details"  # the sealed revocation details, beside t
 CACHE_DIR = ".xcert-cache"
 DEMO_ORG = "demo"  # the organization id reserved for the demo
 DEMO_SAMPLES = Path(CERTIFICATES_DIR) / DEMO_ORG / "samples"
+# Folders of a working tree that git never commits here (the built site, its previous copy and
+# the build's work folders, caches, virtual environments): scans of the repository for private
+# keys and plaintext records pass over them.
+_UNCOMMITTED_DIRS = frozenset(
+    {
+        ".git",
+        "site",
+        "site.old",
+        "node_modules",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".pytest_cache",
+        ".hypothesis",
+        ".mypy_cache",
+        ".ruff_cache",
+        CACHE_DIR,
+    }
+)
+_BUILD_WORK_PREFIX = ".site.build-"
+
+
+def is_uncommitted_dir(name: str) -> bool:
+    """Whether a folder of this name, anywhere in the repository, holds nothing git commits."""
+    return name in _UNCOMMITTED_DIRS or name.startswith(_BUILD_WORK_PREFIX)
+
 
 # The site (paths relative to its root, as URLs use them).
 SITE_REGISTRY = "keys/registry.json"

@@ -26,7 +26,7 @@ import nacl.utils
 
 from generator.credentials.formats.multibase import decode_public_multikey, encode_public_multikey
 from generator.credentials.issuing.errors import KeyFileError, WrongPassphraseError
-from generator.credentials.paths import CACHE_DIR
+from generator.credentials.paths import is_uncommitted_dir
 from generator.errors import UsageError
 
 KEY_FILE_SUFFIX = ".xcert-key"
@@ -226,28 +226,6 @@ def ensure_outside(path: Path, repo_root: Path) -> None:
         raise UsageError(f"{path}: private keys must live outside the repository ({root})")
 
 
-_SKIP_DIRS = frozenset(
-    {
-        "site",
-        "site.old",
-        ".git",
-        "node_modules",
-        ".venv",
-        "venv",
-        "__pycache__",
-        ".pytest_cache",
-        ".hypothesis",
-        ".mypy_cache",
-        ".ruff_cache",
-        CACHE_DIR,
-    }
-)
-
-
-# Build outputs (the site, its previous copy, work folders): they hold what the build wrote.
-_BUILD_PREFIXES = (".site.build-",)
-
-
 def find_private_key_files(root: Path, *, exclude: tuple[Path, ...] = ()) -> list[Path]:
     """Files under `root` that look like private keys (by suffix or content).
 
@@ -259,9 +237,7 @@ def find_private_key_files(root: Path, *, exclude: tuple[Path, ...] = ()) -> lis
         dirnames[:] = [
             d
             for d in dirnames
-            if d not in _SKIP_DIRS
-            and not d.startswith(_BUILD_PREFIXES)
-            and (Path(dirpath) / d).resolve() not in skip
+            if not is_uncommitted_dir(d) and (Path(dirpath) / d).resolve() not in skip
         ]
         for name in filenames:
             p = Path(dirpath) / name

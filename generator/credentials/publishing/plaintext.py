@@ -14,24 +14,8 @@ import os
 from pathlib import Path
 
 from generator.credentials.formats.errors import CredentialError
-from generator.credentials.paths import CERTIFICATES_DIR, DEMO_ORG
+from generator.credentials.paths import CERTIFICATES_DIR, DEMO_ORG, is_uncommitted_dir
 
-_SKIP_DIRS = frozenset(
-    {
-        ".git",
-        "site",
-        "site.old",
-        "node_modules",
-        ".venv",
-        "venv",
-        "__pycache__",
-        ".pytest_cache",
-        ".hypothesis",
-        ".mypy_cache",
-        ".ruff_cache",
-        ".xcert-cache",
-    }
-)
 _SKIP_PATHS = (Path(CERTIFICATES_DIR) / DEMO_ORG, Path("tests") / "assets")
 _SUFFIXES = (".json", ".jsonld", ".svg", ".png")
 _MAX = 4 << 20  # larger files are not single records
@@ -95,11 +79,7 @@ def find_plaintext_records(repo_root: Path, *, exclude: tuple[Path, ...] = ()) -
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
-        dirnames[:] = [
-            d
-            for d in dirnames
-            if d not in _SKIP_DIRS and not d.startswith(".site.build-") and here / d not in skip
-        ]
+        dirnames[:] = [d for d in dirnames if not is_uncommitted_dir(d) and here / d not in skip]
         for name in filenames:
             if not name.endswith(_SUFFIXES):
                 continue
