@@ -227,7 +227,7 @@ def stage_issue(work: Path, n: int, kdf: str, workers: int) -> dict[str, Any]:
             workers=workers,
         )
         seconds = time.perf_counter() - t
-    entries = report.manifest.with_suffix(".entries").stat().st_size
+    entries = sum(m.with_suffix(".entries").stat().st_size for m in report.manifests)
     shutil.rmtree(folder)
     return stage_result(seconds, memory, records=report.records, entry_bytes=entries / n)
 

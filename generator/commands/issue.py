@@ -16,6 +16,7 @@ from generator.commands._credential_options import (
 )
 from generator.credentials import _catalogue
 from generator.credentials.formats._time import now_utc
+from generator.credentials.issuing.batch_writer import BATCH_RECORDS
 from generator.credentials.issuing.keyops import org_signer
 from generator.credentials.issuing.sealed import issue_sealed
 from generator.credentials.issuing.store import Store, resolve_store
@@ -33,9 +34,27 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     parser.add_argument("--org", required=True, help="the issuing organization's id")
     add_png_option(parser)
+    parser.add_argument(
+        "--batch-size",
+        type=_positive,
+        default=BATCH_RECORDS,
+        metavar="N",
+        help=f"records per sealed batch (default {BATCH_RECORDS:,}: an entries file stays under "
+        "GitHub's 50 MB warning); a larger CSV makes several batches, committed together",
+    )
     add_key_option(parser)
     add_store_option(parser)
     add_repo_option(parser)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -56,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
         site_url=configured_site_url(args.repo),
         progress=sys.stderr.isatty(),
         png=args.png,
+        batch_size=args.batch_size,
     )
     for batch in report.recovered:
         print(f"finished batch {batch.batch_id} of an interrupted run")
@@ -68,5 +88,6 @@ def run(args: argparse.Namespace) -> int:
     for path in report.status_lists:
         print(f"created status list {path}")
     print(f"issued {report.records} records into the store {report.batch.folder}")
-    print(f"sealed batch for the repository: {report.manifest} (+ .entries)")
+    for manifest in report.manifests:
+        print(f"sealed batch for the repository: {manifest} (+ .entries)")
     return 0

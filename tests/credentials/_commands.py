@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from conftest import run_xcert
+from conftest import REPO, run_xcert
 
 PASS = {
     "XCERT_PASSPHRASE": "org passphrase, long enough",
@@ -30,3 +31,10 @@ def write_batch(path: Path, *levels: str, encoding: str = "utf-8-sig") -> Path:
         "证书编号,姓名,证书,等级,发证日期\n" + "\n".join(rows) + "\n", encoding=encoding
     )
     return path
+
+
+def copy_site_sources(repo: Path) -> None:
+    """The checkout's site sources (site_src/, mkdocs.yml) into the scratch repository, so that
+    `xcert build` runs there."""
+    shutil.copytree(REPO / "site_src", repo / "site_src")
+    shutil.copy2(REPO / "mkdocs.yml", repo / "mkdocs.yml")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-from _commands import setup_org, write_batch
+from _commands import copy_site_sources, setup_org, write_batch
 from _scenarios import AGREEMENT
-from conftest import REPO, run_xcert
+from conftest import run_xcert
 
 
 def test_keys_issue_revoke_verify_end_to_end(
@@ -149,9 +148,7 @@ def test_a_build_refuses_a_registry_older_than_the_published_one(
     scratch: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:
     repo, env = scratch
-    for name in ("site_src", "mkdocs.yml"):
-        src = REPO / name
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, repo / name)
+    copy_site_sources(repo)
     r = run_xcert("keys", "init-root", "--kdf", "min", cwd=repo, env=env)
     assert r.returncode == 0, r.stderr
     version_1 = (repo / "keys" / "registry.json").read_bytes()

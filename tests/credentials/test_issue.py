@@ -55,7 +55,7 @@ def test_a_good_batch_writes_one_valid_record_per_row(repo: Path) -> None:
         "ACME-2024-100002.json",
         "ACME-2024-100003.json",
     ]
-    assert report.records == 3 and report.manifest.is_file()
+    assert report.records == 3 and [m.is_file() for m in report.manifests] == [True]
     trust = repo_trust(repo)
     for path in records(repo):
         result = verification_result(path.read_bytes(), trust=trust, now=NOW)

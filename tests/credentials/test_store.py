@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from _commands import setup_org, write_batch
+from _commands import copy_site_sources, setup_org, write_batch
 from conftest import REPO, run_xcert
 
 from generator.credentials.formats.jsontext import parse_json
@@ -92,6 +92,9 @@ def _state(repo: Path, store: Path) -> tuple[list[str], list[str]]:
 def test_a_killed_issuance_leaves_everything_as_before_or_complete(
     scratch: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:
+    """Each run is 40 rows in sealed batches of 15: the store takes the three batches at once;
+    the repository receives each whole (entries before manifest), and the next run completes
+    it."""
     repo, env = scratch
     setup_org(repo, env)
     store = tmp_path / "store"
@@ -104,9 +107,10 @@ def test_a_killed_issuance_leaves_everything_as_before_or_complete(
         )
         batch = tmp_path / f"batch-{attempt}.csv"
         batch.write_text("证书编号,姓名,证书,等级,发证日期\n" + rows, encoding="utf-8")
+        issue = ["issue", "--org", "miit-etc", "--batch-size", "15", str(batch)]
         before = _state(repo, store)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "generator", "issue", "--org", "miit-etc", str(batch)],
+            [sys.executable, "-m", "generator", *issue],
             cwd=repo,
             env=full,
             stdout=subprocess.DEVNULL,
@@ -122,12 +126,13 @@ def test_a_killed_issuance_leaves_everything_as_before_or_complete(
         proc.wait()
         after = _state(repo, store)
         grew = (len(after[0]) - len(before[0]), len(after[1]) - len(before[1]))
-        assert grew in {(0, 0), (0, 1), (1, 1)}, grew  # the store commits first
+        # The store commits first, the whole run at once.
+        assert grew in {(0, 0), (0, 1), (1, 1), (2, 1), (3, 1)}, grew
         seen_states.add(grew)
-        r = run_xcert("issue", "--org", "miit-etc", str(batch), cwd=repo, env=env)
+        r = run_xcert(*issue, cwd=repo, env=env)
         assert r.returncode == 0, r.stderr
         done = _state(repo, store)
-        assert len(done[0]) == len(done[1]) == attempt + 1
+        assert (len(done[0]), len(done[1])) == (3 * (attempt + 1), attempt + 1)
         assert not list(store.glob("miit-etc/.incoming-*"))
     assert seen_states  # the runs were killed at several moments
 
@@ -174,3 +179,38 @@ def test_a_number_not_in_the_store_cannot_be_revoked(
     setup_org(repo, env)
     r = run_xcert("revoke", "MIIT-2025-999999", "--reason", "x", cwd=repo, env=env)
     assert r.returncode == 2 and "no record with number MIIT-2025-999999" in r.stderr
+
+
+def test_a_csv_larger_than_the_batch_size_becomes_several_signed_batches_all_published(
+    scratch: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    from generator.credentials.publishing.batches import find_record
+
+    repo, env = scratch
+    copy_site_sources(repo)
+    setup_org(repo, env)
+    levels = ("中级", "高级", "初级", "中级", "高级", "初级", "中级")
+    batch = write_batch(tmp_path / "batch.csv", *levels)
+    issue = ["issue", "--org", "miit-etc", "--batch-size"]
+    r = run_xcert(*issue, "3", str(batch), cwd=repo, env=env)
+    assert r.returncode == 0, r.stderr
+    assert "issued 7 records" in r.stdout and r.stdout.count("sealed batch for the repo") == 3
+    manifests = sorted((repo / "certificates" / "miit-etc" / "batches").glob("*.json"))
+    docs = [parse_json(m.read_bytes()) for m in manifests]
+    assert sorted(d["records"] for d in docs) == [1, 3, 3]
+    for manifest, doc in zip(manifests, docs, strict=True):  # each complete and signed
+        entries = manifest.with_name(doc["entries"]["file"]).read_bytes()
+        assert hashlib.sha256(entries).hexdigest() == doc["entries"]["sha256"]
+        assert entries.count(b"\n") == doc["records"] and "proof" in doc
+    # One run in the store: its seven records, committed together.
+    (run,) = (tmp_path / "store").glob("miit-etc/batches/*")
+    assert len(list((run / "records").glob("*.json"))) == 7
+    assert not list(tmp_path.glob("store/miit-etc/.incoming-*"))
+    r = run_xcert(*issue, "0", str(batch), cwd=repo, env=env)
+    assert r.returncode == 2 and "--batch-size" in r.stderr
+    r = run_xcert("build", "--today", "2026-11-30", cwd=repo, env=env)
+    assert r.returncode == 0, r.stderr
+    for i, level in enumerate(levels, 1):
+        found = find_record(repo / "site", number=f"MIIT-2025-{i:06d}", name=f"赵{i}")
+        assert found is not None, i
+        assert json.loads(found)["credentialSubject"]["achievement"]["level"] == level

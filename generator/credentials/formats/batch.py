@@ -123,14 +123,13 @@ def entry_line(tag: str, entry: bytes) -> bytes:
     return f"{tag} {b64url(entry)}\n".encode("ascii")
 
 
-def write_entries(path: Path, entries: Iterable[tuple[str, bytes]]) -> tuple[str, int, int]:
-    """Write (tag in base64url, entry) pairs, sorted by tag text; returns (SHA-256 hex, size,
+def write_entries(path: Path, lines: Iterable[bytes]) -> tuple[str, int, int]:
+    """Write entry lines (`entry_line`), already sorted by tag; returns (SHA-256 hex, size,
     count)."""
     digest = hashlib.sha256()
     size = count = 0
     with path.open("wb") as f:
-        for tag, entry in entries:
-            line = entry_line(tag, entry)
+        for line in lines:
             f.write(line)
             digest.update(line)
             size += len(line)

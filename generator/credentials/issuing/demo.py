@@ -37,6 +37,7 @@ from generator.credentials.formats.sealing import LookupParams, b64url, master_k
 from generator.credentials.formats.site import Site
 from generator.credentials.formats.status import LIST_LENGTH, StatusList, status_entry
 from generator.credentials.issuing.achievement import achievement_for
+from generator.credentials.issuing.batch_writer import issued_groups
 from generator.credentials.issuing.holder import Card, chinese_date, holder_files
 from generator.credentials.issuing.keys import (
     KEY_FILE_SUFFIX,
@@ -45,7 +46,6 @@ from generator.credentials.issuing.keys import (
     load_signer,
     write_key_file,
 )
-from generator.credentials.issuing.sealed import issued_groups
 from generator.credentials.issuing.store import HOLDER, PUBLISHED, RECORDS, REPO, resolve_store
 from generator.credentials.paths import (
     DEMO_ORG,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,20 +101,28 @@ def _header(cells: list[str], where: Location) -> tuple[dict[str, int], list[Row
     return index, errors
 
 
+@dataclass(frozen=True)
+class BatchRules:
+    """What a row is checked against: the issuing organization and the catalogue (`any_certificate`
+    for the DEMO organization), the numbers issued already, and today (no issue date after it)."""
+
+    org: str
+    catalogue: CatalogueLike
+    any_certificate: bool
+    already_issued: set[str]
+    today: dt.date
+
+
 class _RowChecker:
     """Checks the rows of one batch, remembering the numbers seen so far."""
 
-    def __init__(
-        self,
-        *,
-        org: str,
-        catalogue: CatalogueLike,
-        any_certificate: bool,
-        already_issued: set[str],
-        today: dt.date,
-    ) -> None:
-        self.org, self.catalogue, self.any_certificate = org, catalogue, any_certificate
-        self.already_issued, self.today = already_issued, today
+    def __init__(self, rules: BatchRules) -> None:
+        self.org, self.catalogue, self.any_certificate = (
+            rules.org,
+            rules.catalogue,
+            rules.any_certificate,
+        )
+        self.already_issued, self.today = rules.already_issued, rules.today
         self.seen: dict[str, int] = {}
 
     def check(
@@ -223,53 +231,69 @@ class _RowChecker:
         return issue_date, exam_date
 
 
-def read_batch(
-    path: Path,
-    *,
-    org: str,
-    catalogue: CatalogueLike,
-    any_certificate: bool,
-    already_issued: set[str],
-    today: dt.date,
-) -> list[IssueRow]:
-    """Every row checked; raises BatchErrors naming every bad row, else returns the rows."""
-    source = str(path)
-    try:
-        rows = list(read_rows(path.read_bytes()))
-    except CsvFormatError as e:
-        raise BatchErrors(
-            [RowError(str(e), location=Location(source, e.line))], source=source
-        ) from e
-    if not rows:
-        raise BatchErrors([RowError("empty file", location=Location(source, 1))], source=source)
-    index, header_errors = _header(rows[0].cells, Location(source, 1))
-    if header_errors:
-        raise BatchErrors(header_errors, source=source)
-    checker = _RowChecker(
-        org=org,
-        catalogue=catalogue,
-        any_certificate=any_certificate,
-        already_issued=already_issued,
-        today=today,
-    )
-    errors: list[LocatedError] = []
-    good: list[IssueRow] = []
-    for row in rows[1:]:
-        if not any(row.cells):
-            continue  # spreadsheets leave blank lines at the end
-        where = Location(source, row.line)
-        if len(row.cells) > len(rows[0].cells):
-            errors.append(RowError("more cells than columns", location=where))
-            continue
-        cells = {k: (row.cells[i] if i < len(row.cells) else "") for k, i in index.items()}
-        checked, row_errors = checker.check(cells, where)
-        errors.extend(row_errors)
-        if checked is not None:
-            good.append(checked)
-    if errors:
-        raise BatchErrors(errors, source=source)
-    if not good:
-        raise BatchErrors(
-            [RowError("no rows under the header", location=Location(source, 2))], source=source
-        )
-    return good
+@dataclass(frozen=True)
+class BatchSummary:
+    """What the check of a whole batch learnt: its row count and the certificate levels used."""
+
+    rows: int
+    kinds: frozenset[tuple[str, str]]  # (certificate id, level)
+
+
+class BatchReader:
+    """A batch CSV read row by row, each row checked: once to check them all (`check`), then
+    again to issue them (`rows`), so no more than one row is held at a time."""
+
+    def __init__(self, path: Path, rules: BatchRules) -> None:
+        self.path, self.source, self.rules = path, str(path), rules
+
+    def _checked(self) -> Iterator[tuple[IssueRow | None, list[RowError]]]:
+        source = self.source
+        try:
+            rows = read_rows(self.path)
+            header = next(rows, None)
+            if header is None:
+                raise BatchErrors(
+                    [RowError("empty file", location=Location(source, 1))], source=source
+                )
+            index, header_errors = _header(header.cells, Location(source, 1))
+            if header_errors:
+                raise BatchErrors(header_errors, source=source)
+            checker = _RowChecker(self.rules)
+            for row in rows:
+                if not any(row.cells):
+                    continue  # spreadsheets leave blank lines at the end
+                where = Location(source, row.line)
+                if len(row.cells) > len(header.cells):
+                    yield None, [RowError("more cells than columns", location=where)]
+                    continue
+                cells = {k: (row.cells[i] if i < len(row.cells) else "") for k, i in index.items()}
+                yield checker.check(cells, where)
+        except CsvFormatError as e:
+            raise BatchErrors(
+                [RowError(str(e), location=Location(source, e.line))], source=source
+            ) from e
+
+    def check(self) -> BatchSummary:
+        """Every row checked; raises BatchErrors naming every bad row."""
+        errors: list[LocatedError] = []
+        count, kinds = 0, set()
+        for row, row_errors in self._checked():
+            errors.extend(row_errors)
+            if row is not None:
+                count += 1
+                kinds.add((row.certificate, row.level))
+        if errors:
+            raise BatchErrors(errors, source=self.source)
+        if not count:
+            raise BatchErrors(
+                [RowError("no rows under the header", location=Location(self.source, 2))],
+                source=self.source,
+            )
+        return BatchSummary(count, frozenset(kinds))
+
+    def rows(self) -> Iterator[IssueRow]:
+        """The rows, read again (after `check`: every one is good)."""
+        for row, errors in self._checked():
+            if errors or row is None:
+                raise BatchErrors(errors, source=self.source)  # the file changed meanwhile
+            yield row

@@ -1,14 +1,21 @@
 """Issuing a batch: CSV → signed records in the private store + a sealed, signed batch for the
 repository. The slow look-up key of every record is derived here, once, on all cores.
 
-1. Every row is checked first (issue.read_batch); one bad row and nothing is written.
-2. Status-list positions are drawn at random among the organization's free ones (the store's
-   batches say which are taken), so neither the list nor the batch shows the order of issue.
-3. Forked workers sign each record, write it to the store's staging folder, derive its look-up
-   key (the slow KDF) and seal it; a progress bar counts the records.
-4. The entries, sorted by tag, and the signed manifest are written to the staging folder; one
-   rename commits the batch to the store; its repository files are then copied into
-   `certificates/<org>/` (store.publish_to_repo). See store.py for what a killed run leaves.
+1. Every row is checked first (issue.BatchReader, reading the CSV row by row); one bad row and
+   nothing is written.
+2. The CSV is read again; status-list positions are drawn at random among the organization's
+   free ones (the store's batches say which are taken), a batch's worth at a time, so neither
+   the list nor the batch shows the order of issue.
+3. Forked workers sign each record, write it and the holder's files to the store's staging
+   folder, derive its look-up key (the slow KDF) and seal it; a progress bar counts the records.
+4. The sealed entries stream into batches of at most `batch_size` records (batch_writer.py:
+   sorted by tag, signed manifest), in the staging folder; one rename commits the run to the
+   store; its repository files are then copied into `certificates/<org>/`
+   (store.publish_to_repo). See store.py for what a killed run leaves.
+
+Memory does not grow with the number of rows: one row, a window of records in flight, and one
+batch's index of tags are held at a time (plus the set of certificate numbers, to refuse a
+number given twice).
 
 Running the same CSV again after a completed (or committed) run issues nothing new: it finishes
 the copy into the repository if need be and says which batch holds the rows.
@@ -21,7 +28,7 @@ import hashlib
 import secrets
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,14 +39,7 @@ from generator.credentials._catalogue import CatalogueLike
 from generator.credentials._files import write_atomic
 from generator.credentials._parallel import batched, fork_imap
 from generator.credentials.formats._time import format_utc
-from generator.credentials.formats.batch import (
-    BATCHES_DIR,
-    ENTRIES_SUFFIX,
-    MANIFEST_SUFFIX,
-    BatchManifest,
-    IssuedGroup,
-    write_entries,
-)
+from generator.credentials.formats.batch import BATCHES_DIR
 from generator.credentials.formats.errors import StatusListError
 from generator.credentials.formats.jsontext import JSONTextError, dump_json, parse_json
 from generator.credentials.formats.multibase import decode_public_multikey
@@ -68,9 +68,17 @@ from generator.credentials.formats.status import (
     status_entry,
 )
 from generator.credentials.issuing.achievement import achievement_for
+from generator.credentials.issuing.batch_writer import (
+    BATCH_RECORDS,
+    SCRATCH,
+    BatchWriter,
+    Group,
+    Slot,
+    new_batch_id,
+)
 from generator.credentials.issuing.errors import SigningKeyError
 from generator.credentials.issuing.holder import Card, chinese_date, holder_files, verify_link
-from generator.credentials.issuing.issue import IssueRow, read_batch
+from generator.credentials.issuing.issue import BatchReader, BatchRules, IssueRow
 from generator.credentials.issuing.store import (
     HOLDER,
     RECORDS,
@@ -89,9 +97,9 @@ CHUNK = 16  # records per task: at 70 ms of KDF each, a task is about a second o
 @dataclass
 class SealReport:
     organization: str
-    batch: StoredBatch
+    batch: StoredBatch  # the run in the store (one or more sealed batches)
     records: int
-    manifest: Path  # in the repository
+    manifests: list[Path]  # in the repository, one per sealed batch
     status_lists: list[Path] = field(default_factory=list)
     already: bool = False  # the CSV had been issued before: nothing new was made
     recovered: list[StoredBatch] = field(default_factory=list)
@@ -119,8 +127,7 @@ class _Job:
 # Set in the parent before the workers fork: they inherit the signer instead of receiving it.
 _JOB: _Job | None = None
 
-Slot = tuple[int, int]  # (status list number, index)
-Sealed = tuple[str, bytes, tuple[str, int, str], Slot]  # tag (base64url), entry, group, slot
+Sealed = tuple[str, bytes, Group, Slot]  # tag (base64url), entry, group, slot
 # A CSV row with its status position, to sign; or a signed record file, to move into the store.
 Item = tuple[IssueRow, Slot] | Path
 
@@ -131,7 +138,7 @@ def used_positions(store: Store, org: str, repo_root: Path) -> dict[int, set[int
     revoked)."""
     used: dict[int, set[int]] = {}
     for batch in store.batches(org):
-        for group in batch.manifest().groups:
+        for group in (g for m in batch.manifests() for g in m.groups):
             for list_id, indexes in group.status:
                 ids = parse_status_list_id(list_id)
                 if ids is not None:
@@ -252,27 +259,6 @@ def _signed_record(path: Path, org: str, registry: Registry) -> CertificateRecor
     return record
 
 
-def issued_groups(
-    org: str, placed: list[tuple[tuple[str, int, str], Slot]], *, site: Site
-) -> tuple[IssuedGroup, ...]:
-    """The batch's counts per certificate, issue year and level, with their status positions."""
-    tally: dict[tuple[str, int, str], dict[int, list[int]]] = {}
-    for group, (number, index) in placed:
-        tally.setdefault(group, {}).setdefault(number, []).append(index)
-    return tuple(
-        IssuedGroup(
-            certificate=cert,
-            year=year,
-            level=level,
-            records=sum(len(ix) for ix in lists.values()),
-            status=tuple(
-                (site.status_list_url(org, n), tuple(sorted(ix))) for n, ix in sorted(lists.items())
-            ),
-        )
-        for (cert, year, level), lists in sorted(tally.items())
-    )
-
-
 def issue_sealed(
     csv_path: Path,
     *,
@@ -288,9 +274,10 @@ def issue_sealed(
     site_url: str | None = None,
     progress: bool = False,
     png: bool = False,
+    batch_size: int = BATCH_RECORDS,
 ) -> SealReport:
-    """Check every row, then issue the batch into the store and the repository (all or
-    nothing; see the module's docstring)."""
+    """Check every row, then issue the rows into the store and the repository, in sealed batches
+    of at most `batch_size` records (all or nothing; see the module's docstring)."""
     params = params or LookupParams()
     entry = registry.organization(org)
     if entry is None:
@@ -305,38 +292,51 @@ def issue_sealed(
         return SealReport(
             org,
             done,
-            done.manifest().records,
-            _repo_manifest(repo_root, done),
+            sum(m.records for m in done.manifests()),
+            _repo_manifests(repo_root, done),
             already=True,
             recovered=recovered,
         )
-    rows = read_batch(
-        csv_path,
-        org=org,
-        catalogue=catalogue,
-        any_certificate=entry.demo,
-        already_issued=store.issued_numbers(),
-        today=today_in_china(now),
+    rules = BatchRules(org, catalogue, entry.demo, store.issued_numbers(), today_in_china(now))
+    reader = BatchReader(csv_path, rules)
+    summary = reader.check()
+    items = _with_slots(
+        reader.rows(), used_positions(store, org, repo_root), summary.rows, batch_size
     )
-    slots = allocate(used_positions(store, org, repo_root), len(rows))
     batch, count, new_lists = _make_batch(
         _Batch(
             store, repo_root, org, entry.name, signer, now, params, digest, registry, key.key_id
         ),
-        list(zip(rows, slots, strict=True)),
-        {n for n, _ in slots},
-        achievements={
-            (r.certificate, r.level): achievement_for(catalogue, r.certificate, r.level)
-            for r in rows
-        },
+        items,
+        summary.rows,
+        achievements={kind: achievement_for(catalogue, *kind) for kind in summary.kinds},
         workers=workers,
         progress=progress,
         site_url=site_url,
         png=png,
+        batch_size=batch_size,
+        new_lists=True,
     )
     return SealReport(
-        org, batch, count, _repo_manifest(repo_root, batch), new_lists, recovered=recovered
+        org, batch, count, _repo_manifests(repo_root, batch), new_lists, recovered=recovered
     )
+
+
+def _with_slots(
+    rows: Iterator[IssueRow], used: dict[int, set[int]], count: int, part: int
+) -> Iterator[Item]:
+    """Each row with a free status position, drawn `part` rows at a time (memory stays bounded;
+    each draw is uniform over the positions still free, as one draw of all would be)."""
+    left = count
+    while left > 0:
+        slots = allocate(used, min(part, left))
+        for number, index in slots:
+            used.setdefault(number, set()).add(index)
+        for slot in slots:
+            yield next(rows), slot
+        left -= len(slots)
+    if next(rows, None) is not None:
+        raise SealError("the CSV changed while it was being issued; nothing was issued")
 
 
 @dataclass(frozen=True)
@@ -355,23 +355,43 @@ class _Batch:
 
 def _make_batch(
     b: _Batch,
-    items: list[Item],
-    list_numbers: set[int],
+    items: Iterable[Item],
+    total: int,
     *,
     achievements: dict[tuple[str, str], Achievement],
     workers: int,
     progress: bool,
     site_url: str | None,
     png: bool,
+    batch_size: int,
+    new_lists: bool,
 ) -> tuple[StoredBatch, int, list[Path]]:
-    """Seal `items` into a new batch: staged in the store, committed by one rename, then
-    copied into the repository. A failure or interruption before the rename leaves nothing."""
+    """Seal `items` (`total` of them) into sealed batches of at most `batch_size` records:
+    staged in the store, committed by one rename, then copied into the repository. A failure or
+    interruption before the rename leaves nothing. With `new_lists`, the status lists the run is
+    the first to use are created."""
     created = format_utc(b.now)
-    batch_id = f"{b.now.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"
     staging = b.store.staging(b.org)
+    made: list[Path] = []
+    site = b.registry.site
+    writer = BatchWriter(
+        staging / REPO / BATCHES_DIR,
+        staging / SCRATCH,
+        new_batch_id(b.now),
+        b.org,
+        created,
+        b.now,
+        b.params,
+        b.signer,
+        site,
+        size=batch_size,
+        on_lists=(
+            (lambda numbers: made.extend(_new_status_lists(staging, numbers, b, created)))
+            if new_lists
+            else (lambda numbers: None)
+        ),
+    )
     try:
-        site = b.registry.site
-        new_lists = _new_status_lists(b.repo_root, staging, list_numbers, b, created)
         job = _Job(
             b.signer,
             site.key_method(b.org, b.key_id),
@@ -385,59 +405,49 @@ def _make_batch(
             site_url,
             png,
         )
-        sealed, placed = _seal_all(job, items, workers=workers, progress=progress)
-        sealed.sort(key=lambda te: te[0])
-        batches = staging / REPO / BATCHES_DIR
-        batches.mkdir(parents=True, exist_ok=True)
-        sha, size, count = write_entries(batches / (batch_id + ENTRIES_SUFFIX), sealed)
-        del sealed
-        manifest = BatchManifest(
-            batch_id,
-            b.org,
-            created,
-            count,
-            b.params,
-            sha,
-            size,
-            issued_groups(b.org, placed, site=site),
-        )
-        (batches / (batch_id + MANIFEST_SUFFIX)).write_bytes(
-            dump_json(manifest.signed_document(b.signer))
-        )
+        _seal_all(job, items, total, writer, workers=workers, progress=progress)
+        ids = writer.finish()
         (staging / SOURCE).write_text(b.source_digest + "\n", encoding="ascii")
-        batch = b.store.commit(staging, b.org, batch_id)
+        batch = b.store.commit(staging, b.org, ids[0])
     except BaseException:
+        writer.abandon()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     publish_to_repo(batch, b.repo_root)
-    return batch, count, new_lists
+    return batch, writer.records, made
 
 
-def _new_status_lists(
-    repo_root: Path, staging: Path, numbers: set[int], b: _Batch, created: str
-) -> list[Path]:
-    """Empty signed status lists for the list numbers the batch uses first."""
+def _new_status_lists(staging: Path, numbers: set[int], b: _Batch, created: str) -> list[Path]:
+    """Empty signed status lists for the list numbers used first now (not in the repository,
+    nor made for an earlier batch of the run)."""
     made, org = [], b.org
     for number in sorted(numbers):
-        if not repo_status_path(repo_root, org, number).exists():
+        target = repo_status_path(b.repo_root, org, number)
+        staged = staging / REPO / "status" / f"{number}.json"
+        if not target.exists() and not staged.exists():
             empty = StatusList.empty(site=b.registry.site, org=org, number=number, updated=created)
             doc = empty.signed_document(signer=b.signer, key_id=b.key_id, issuer_name=b.org_name)
-            write_atomic(staging / REPO / "status" / f"{number}.json", dump_json(doc))
-            made.append(repo_status_path(repo_root, org, number))
+            write_atomic(staged, dump_json(doc))
+            made.append(target)
     return made
 
 
 def _seal_all(
-    job: _Job, items: list[Item], *, workers: int, progress: bool
-) -> tuple[list[tuple[str, bytes]], list[tuple[tuple[str, int, str], Slot]]]:
-    """Sign, derive and seal every item over `workers` forked processes, with a progress bar."""
+    job: _Job,
+    items: Iterable[Item],
+    total: int,
+    writer: BatchWriter,
+    *,
+    workers: int,
+    progress: bool,
+) -> None:
+    """Sign, derive and seal every item over `workers` forked processes, with a progress bar;
+    each sealed entry goes to `writer` as it arrives."""
     global _JOB
     _JOB = job
-    sealed: list[tuple[str, bytes]] = []
-    placed: list[tuple[tuple[str, int, str], Slot]] = []
     try:
         bar = tqdm(
-            total=len(items),
+            total=total,
             unit="record",
             desc=f"issuing {job.org}",
             disable=not progress,
@@ -448,27 +458,26 @@ def _seal_all(
             for results in fork_imap(
                 _seal_items,
                 batched(items, CHUNK),
-                workers=workers if len(items) > CHUNK else 1,
+                workers=workers if total > CHUNK else 1,
                 window=4 * max(1, workers),
             ):
                 for tag, entry_bytes, group, slot in results:
-                    sealed.append((tag, entry_bytes))
-                    placed.append((group, slot))
+                    writer.add(tag, entry_bytes, group, slot)
                 bar.update(len(results))
     finally:
         _JOB = None
-    return sealed, placed
 
 
-def _repo_manifest(repo_root: Path, batch: StoredBatch) -> Path:
-    return repo_root / "certificates" / batch.org / BATCHES_DIR / (batch.batch_id + MANIFEST_SUFFIX)
+def _repo_manifests(repo_root: Path, batch: StoredBatch) -> list[Path]:
+    folder = org_dir(repo_root, batch.org) / BATCHES_DIR
+    return [folder / p.name for p in batch.manifest_paths()]
 
 
 class SealError(SigningKeyError):
     """A plaintext record that cannot be moved into the store as it is."""
 
 
-MIGRATE_BATCH = 100_000  # records per batch when moving a folder (bounded memory)
+MIGRATE_BATCH = BATCH_RECORDS  # records per run when moving a folder: each is one sealed batch
 
 
 @dataclass
@@ -530,13 +539,15 @@ def seal_folder(
                 registry,
                 key.key_id,
             ),
-            list(files),
-            set(),
+            files,
+            len(files),
             achievements={},
             workers=workers,
             progress=progress,
             site_url=site_url,
             png=png,
+            batch_size=MIGRATE_BATCH,
+            new_lists=False,
         )
         report.batches.append(batch)
         report.records += count

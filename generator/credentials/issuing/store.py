@@ -7,17 +7,20 @@ Location: `--store DIR`, else `$XCERT_STORE`, else `$XDG_DATA_HOME/xcert/store`
     STORE/<org>/batches/<id>/records/<number>.json   the signed records
     STORE/<org>/batches/<id>/holder/<number>.*      the holder's files (QR code, baked images)
     STORE/<org>/batches/<id>/repo/                  what goes into certificates/<org>/ of the
-                                                    repository: batches/<id>.json, .entries,
-                                                    status/<n>.json created for the batch
+                                                    repository: batches/<id>.json, .entries
+                                                    (one pair per sealed batch of the run; the
+                                                    first is <id>), status/<n>.json created
     STORE/<org>/batches/<id>/source.sha256          SHA-256 of the CSV the batch was issued from
     STORE/<org>/batches/<id>/published              written once the repository has the batch
     STORE/<org>/.incoming-<pid>/                    a batch being made (same layout)
 
 The commit of an issuance is one rename, `.incoming-<pid>` → `batches/<id>`: before it the store
-holds nothing of the batch (a staging folder the next run removes), after it all of it. Then
-the repository's files are copied in (entries and status lists first, the signed manifest last,
-each through a temporary file and a rename), and `published` is written. A run killed between
-the rename and `published` is finished by the next command that opens the store.
+holds nothing of the run (a staging folder the next run removes), after it all of it, every sealed
+batch of the run included. Then the repository's files are copied in (entries and status lists
+first, the signed manifests last, each through a temporary file and a rename), and `published` is
+written. A run killed between the rename and `published` is finished by the next command that
+opens the store; whatever it had copied by then is whole (a manifest appears only after its
+entries).
 """
 
 from __future__ import annotations
@@ -87,6 +90,10 @@ def _alive(pid: int) -> bool:
 
 @dataclass(frozen=True)
 class StoredBatch:
+    """One issuance in the store: its records and holder files, and the one or more sealed
+    batches made of them (a run of more rows than the batch size makes several). The folder is
+    named after its first sealed batch."""
+
     folder: Path
 
     @property
@@ -97,12 +104,12 @@ class StoredBatch:
     def org(self) -> str:
         return self.folder.parent.parent.name
 
-    @property
-    def manifest_path(self) -> Path:
-        return self.folder / REPO / BATCHES_DIR / (self.batch_id + MANIFEST_SUFFIX)
+    def manifest_paths(self) -> list[Path]:
+        """The signed manifests of the run's sealed batches (one per batch)."""
+        return sorted((self.folder / REPO / BATCHES_DIR).glob("*" + MANIFEST_SUFFIX))
 
-    def manifest(self) -> BatchManifest:
-        return parse_manifest(parse_json(self.manifest_path.read_bytes()))
+    def manifests(self) -> list[BatchManifest]:
+        return [parse_manifest(parse_json(p.read_bytes())) for p in self.manifest_paths()]
 
     def record_path(self, number: str) -> Path:
         return self.folder / RECORDS / f"{number}.json"
