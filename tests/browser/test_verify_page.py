@@ -14,26 +14,15 @@ from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "credentials"))
 
-from _scenarios import (  # noqa: E402
-    AGREEMENT,
-    FAST_ITERATIONS,
-    FAST_MEMORY,
-    SITE_URL,
-    catalogue,
-    seal_into,
-    t,
-)
+from _scenarios import AGREEMENT, publish_agreement, t  # noqa: E402
 from _wait import wait_until  # noqa: E402
 
 from generator.credentials.formats.record import record_hash  # noqa: E402
-from generator.credentials.formats.sealing import LookupParams  # noqa: E402
 from generator.credentials.formats.verify import verification_result  # noqa: E402
-from generator.credentials.publishing.publish import publish_records  # noqa: E402
 from generator.credentials.repo import repo_trust  # noqa: E402
 
 pytestmark = pytest.mark.browser
 EXPECTED = json.loads((AGREEMENT / "expected.json").read_text(encoding="utf-8"))
-PUBLISHED = ("valid", "valid-current-key", "certificate-revoked")
 
 
 @pytest.fixture(scope="module")
@@ -41,19 +30,7 @@ def verify_site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     """The built site, with the agreement suite's registry, status list and three records."""
     site = tmp_path_factory.mktemp("verify-site") / "site"
     shutil.copytree(built_site, site)
-    # A folder of its own: seal_into keeps the store beside the repository.
-    repo = tmp_path_factory.mktemp("verify-repo") / "repo"
-    shutil.copytree(AGREEMENT / "repo", repo, dirs_exist_ok=True)
-    sealed = [(AGREEMENT / "cases" / f"{case}.json").read_bytes() for case in PUBLISHED]
-    seal_into(repo, sealed, now=t("2025-01-01T00:00:00"))
-    publish_records(
-        repo_root=repo,
-        site_dir=site,
-        catalogue=catalogue(),
-        workers=1,
-        site_url=SITE_URL,
-        params=LookupParams(iterations=FAST_ITERATIONS, memory=FAST_MEMORY),
-    )
+    publish_agreement(site, tmp_path_factory.mktemp("verify-repo") / "repo")
     return site
 
 

@@ -17,18 +17,7 @@ from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "credentials"))
 
-from _scenarios import (  # noqa: E402
-    AGREEMENT,
-    FAST_ITERATIONS,
-    FAST_MEMORY,
-    SITE_URL,
-    catalogue,
-    seal_into,
-    t,
-)
-
-from generator.credentials.formats.sealing import LookupParams  # noqa: E402
-from generator.credentials.publishing.publish import publish_records  # noqa: E402
+from _scenarios import publish_agreement  # noqa: E402
 
 browser = pytest.mark.browser
 # The verify page is visited with the agreement suite's records (below), not the DEMO ones.
@@ -52,24 +41,8 @@ def zensical_url(zensical_site: Path, tmp_path_factory: pytest.TempPathFactory, 
     """The Zensical site with the agreement suite's key registry, status list and records."""
     site = tmp_path_factory.mktemp("zensical-verify") / "site"
     shutil.copytree(zensical_site, site)
-    # A folder of its own: seal_into keeps the store beside the repository, and the verify
-    # page tests seal the same records on the same worker.
-    repo = tmp_path_factory.mktemp("zensical-records") / "repo"
-    shutil.copytree(AGREEMENT / "repo", repo, dirs_exist_ok=True)
-    cases = ("valid", "valid-current-key", "certificate-revoked")
-    seal_into(
-        repo,
-        [(AGREEMENT / "cases" / f"{c}.json").read_bytes() for c in cases],
-        now=t("2025-01-01T00:00:00"),
-    )  # issued as a sealed batch, as xcert seal does
-    publish_records(
-        repo_root=repo,
-        site_dir=site,
-        catalogue=catalogue(),
-        workers=1,
-        site_url=SITE_URL,
-        params=LookupParams(iterations=FAST_ITERATIONS, memory=FAST_MEMORY),
-    )
+    # A folder of its own: the verify page tests publish the same records on the same worker.
+    publish_agreement(site, tmp_path_factory.mktemp("zensical-records") / "repo")
     return serve(site)  # type: ignore[no-any-return]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -412,3 +413,26 @@ def seal_into(
     )
     (batch,) = report.batches
     return folder / "batches" / f"{batch.batch_id}.json"
+
+
+PUBLISHED_CASES = ("valid", "valid-current-key", "certificate-revoked")
+
+
+def publish_agreement(site: Path, repo: Path) -> None:
+    """Publish into the built site `site` the agreement suite's key registry, status list and
+    three records (PUBLISHED_CASES), sealed as `xcert seal` would. `repo` is a new folder of the
+    caller's own: seal_into keeps the store beside it, so two callers must not share it."""
+    from generator.credentials.formats.sealing import LookupParams
+    from generator.credentials.publishing.publish import publish_records
+
+    shutil.copytree(AGREEMENT / "repo", repo, dirs_exist_ok=True)
+    sealed = [(AGREEMENT / "cases" / f"{case}.json").read_bytes() for case in PUBLISHED_CASES]
+    seal_into(repo, sealed, now=t("2025-01-01T00:00:00"))
+    publish_records(
+        repo_root=repo,
+        site_dir=site,
+        catalogue=catalogue(),
+        workers=1,
+        site_url=SITE_URL,
+        params=LookupParams(iterations=FAST_ITERATIONS, memory=FAST_MEMORY),
+    )
