@@ -199,3 +199,19 @@ def page(browser):  # type: ignore[no-untyped-def]
     pg = context.new_page()
     yield pg
     context.close()
+
+
+PHONE_WIDTH = 390  # CSS pixels
+
+
+@pytest.fixture(scope="module")
+def phone(browser):  # type: ignore[no-untyped-def]
+    """A page on a phone's screen (390 × 844 CSS pixels, touch), shared by a module's tests."""
+    context = browser.new_context(
+        viewport={"width": PHONE_WIDTH, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=1,
+    )
+    yield context.new_page()
+    context.close()

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import pytest
 from _site_tour import KIND_IDS, KINDS, published_url, visit
-from conftest import REPO
+from conftest import PHONE_WIDTH, REPO
 
 pytestmark = pytest.mark.browser
 
-WIDTH = 390
 SHOTS = REPO / "test-artifacts" / "mobile"
 
 # Tables wider than the screen, each with the box that scrolls it (if any) and that box's edges.
@@ -35,26 +34,14 @@ def url(tmp_path_factory: pytest.TempPathFactory, serve) -> str:  # type: ignore
     return published_url(tmp_path_factory, serve)
 
 
-@pytest.fixture(scope="module")
-def phone(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(
-        viewport={"width": WIDTH, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=1,
-    )
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    yield context.new_page()
-    context.close()
-
-
 @pytest.mark.parametrize("kind", KINDS, ids=KIND_IDS)
 def test_no_sideways_scrolling_on_a_phone(phone, url: str, kind) -> None:  # type: ignore[no-untyped-def]
     visit(phone, url, kind)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     phone.screenshot(path=str(SHOTS / f"{kind.name}.png"), full_page=True)
     page_box = "document.scrollingElement"
     wide, screen = phone.evaluate(f"[{page_box}.scrollWidth, {page_box}.clientWidth]")
-    assert wide <= screen == WIDTH, f"the page is {wide} px wide on a {screen} px screen"
+    assert wide <= screen == PHONE_WIDTH, f"the page is {wide} px wide on a {screen} px screen"
     tables = phone.evaluate(WIDE_TABLES)
     assert [t for t in tables if not t["scrolls"]] == []
     if kind.name == "compare":

@@ -35,18 +35,6 @@ def url(tmp_path_factory: pytest.TempPathFactory, serve) -> str:  # type: ignore
     return published_url(tmp_path_factory, serve)
 
 
-@pytest.fixture(scope="module")
-def phone(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=1,
-    )
-    yield context.new_page()
-    context.close()
-
-
 @pytest.mark.parametrize("kind", KINDS, ids=KIND_IDS)
 def test_every_column_is_on_a_phone_screen_and_the_title_is_whole(phone, url: str, kind) -> None:  # type: ignore[no-untyped-def]
     visit(phone, url, kind)
