@@ -19,25 +19,13 @@ from conftest import REPO
 
 BENCHMARKS = REPO / "benchmarks"
 
+# The size of a tiny synthetic catalogue (benchmarks/synthetic_catalogue.py).
+TINY_CATALOGUE = "--certificates 12 --organizations 4 --notices 8 --standards 2".split()
 # Each script with the arguments of a tiny run, and a line its report ends with.
 TINY: dict[str, tuple[list[str], str]] = {
     "build_bench.py": (["--tiny"], "Full site by file type"),
     "credentials_bench.py": (["--records", "12", "--browser-runs", "2"], "verify page, file"),
-    "renderer_bench.py": (
-        [
-            "--certificates",
-            "12",
-            "--organizations",
-            "4",
-            "--notices",
-            "8",
-            "--standards",
-            "2",
-            "--runs",
-            "1",
-        ],
-        "load average at the end",
-    ),
+    "renderer_bench.py": ([*TINY_CATALOGUE, "--runs", "1"], "load average at the end"),
     # The browser step too: its page runs under the site's policy (no eval), as the verify page.
     "kdf_bench.py": (
         ["--runs", "1", "--sample", "1", "--throttle", "1"],
@@ -63,20 +51,7 @@ TINY: dict[str, tuple[list[str], str]] = {
         "all names",
     ),
     "serve_bench.py": (["--tiny"], "load average at end"),
-    "synthetic_catalogue.py": (
-        [
-            "{tmp}/root",
-            "--certificates",
-            "12",
-            "--organizations",
-            "4",
-            "--notices",
-            "8",
-            "--standards",
-            "2",
-        ],
-        "",
-    ),
+    "synthetic_catalogue.py": (["{tmp}/root", *TINY_CATALOGUE], ""),
 }
 
 
