@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nacl.signing
+from _chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT_DIR))
@@ -59,13 +60,6 @@ from generator.credentials.publishing.publish import publish_records  # noqa: E4
 from generator.credentials.repo import repo_trust  # noqa: E402
 
 NOW = dt.datetime(2025, 6, 1, 8, 0, tzinfo=UTC)
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 BENCH_SITE = Site("https://xcert.example.org/")
@@ -256,7 +250,7 @@ def browser_figures(
     out: dict[str, list[float]] = {}
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for engine in ("webcrypto", "noble", "look-up"):
                 page = browser.new_page()
                 query = "?engine=noble" if engine == "noble" else ""

@@ -35,16 +35,9 @@ from pathlib import Path
 from typing import Any
 
 import nacl.bindings
+from _chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT_DIR = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HASH = "0123456789abcdef0123456789abcdef"  # a record hash: 32 hex digits
 SALT = b"xcert-lookup-v2!"  # 16 bytes (Argon2 in libsodium takes exactly 16)
 CANDIDATES = (

@@ -42,15 +42,9 @@ import tempfile
 import threading
 from pathlib import Path
 
+from _chromium import CHROMIUM, CHROMIUM_ARGS
+
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TODAY = dt.date(2026, 11, 30)
 TOP = 5  # Pagefind's default UI shows five results before "load more"
 
