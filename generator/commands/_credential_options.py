@@ -34,3 +34,10 @@ def add_png_option(parser: argparse.ArgumentParser) -> None:
         help="also write each holder's baked PNG certificate (about 40 ms of CPU a record; "
         "the baked SVG is always written)",
     )
+
+
+def add_signing_options(parser: argparse.ArgumentParser) -> None:
+    """--key, --store and --repo: the commands that sign as an organization and write its store."""
+    add_key_option(parser)
+    add_store_option(parser)
+    add_repo_option(parser)

@@ -8,12 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from generator.commands._credential_options import (
-    add_key_option,
-    add_png_option,
-    add_repo_option,
-    add_store_option,
-)
+from generator.commands._credential_options import add_png_option, add_signing_options
 from generator.credentials import _catalogue
 from generator.credentials.formats._time import now_utc
 from generator.credentials.issuing.batch_writer import BATCH_RECORDS
@@ -42,9 +37,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help=f"records per sealed batch (default {BATCH_RECORDS:,}: an entries file stays under "
         "GitHub's 50 MB warning); a larger CSV makes several batches, committed together",
     )
-    add_key_option(parser)
-    add_store_option(parser)
-    add_repo_option(parser)
+    add_signing_options(parser)
 
 
 def _positive(text: str) -> int:

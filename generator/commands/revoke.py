@@ -5,11 +5,7 @@ from __future__ import annotations
 import argparse
 
 from generator.china_time import today_in_china
-from generator.commands._credential_options import (
-    add_key_option,
-    add_repo_option,
-    add_store_option,
-)
+from generator.commands._credential_options import add_signing_options
 from generator.credentials.formats._time import now_utc
 from generator.credentials.issuing.keyops import org_signer
 from generator.credentials.issuing.revocation import revoke_certificate
@@ -22,9 +18,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("number", metavar="NUMBER", help="the certificate number")
     parser.add_argument("--reason", required=True, help="why (published with the status list)")
     parser.add_argument("--date", help="the revocation date, YYYY-MM-DD (default: today)")
-    add_key_option(parser)
-    add_store_option(parser)
-    add_repo_option(parser)
+    add_signing_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,12 +7,7 @@ import argparse
 import os
 import sys
 
-from generator.commands._credential_options import (
-    add_key_option,
-    add_png_option,
-    add_repo_option,
-    add_store_option,
-)
+from generator.commands._credential_options import add_png_option, add_signing_options
 from generator.credentials.formats._time import now_utc
 from generator.credentials.issuing.keyops import org_signer
 from generator.credentials.issuing.sealed import seal_folder
@@ -29,9 +24,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.set_defaults(run=run)
     parser.add_argument("--org", required=True, help="the organization whose folder to seal")
     add_png_option(parser)
-    add_key_option(parser)
-    add_store_option(parser)
-    add_repo_option(parser)
+    add_signing_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
