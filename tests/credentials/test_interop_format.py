@@ -5,13 +5,11 @@ status lists at their URLs with sealed revocation details, random indexes, the s
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from _scenarios import A2, AGREEMENT, ROOT, SITE, SITE_URL, record, registry, status_list
+from conftest import REPO, run_xcert
 
 from generator.credentials.formats.context import context_bytes
 from generator.credentials.formats.did import did_documents
@@ -20,8 +18,6 @@ from generator.credentials.formats.site import DEMO_SITE_URL, Site, SiteUrlError
 from generator.credentials.formats.status import LIST_LENGTH, open_detail
 from generator.credentials.issuing.sealed import allocate
 from generator.credentials.site_url import SiteUrlMissingError, resolve_site
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def test_site_addresses_become_did_web_dids() -> None:
@@ -126,35 +122,25 @@ def test_a_demo_without_site_url_uses_the_demo_address(
     assert resolve_site(tmp_path, demo=False).url == "https://x.example/a/"
 
 
-def test_a_production_build_without_site_url_says_what_to_set(tmp_path: Path) -> None:
+def test_a_production_build_without_site_url_says_what_to_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A real registry, no site_url: the build stops and names the setting."""
     repo = tmp_path / "repo"
     (repo / "keys").mkdir(parents=True)
     (repo / "keys" / "registry.json").write_bytes(
         (AGREEMENT / "repo" / "keys" / "registry.json").read_bytes()
     )
-    env = {k: v for k, v in os.environ.items() if k != "XCERT_SITE_URL"}
-    env["PYTHONPATH"] = str(REPO)
+    monkeypatch.delenv("XCERT_SITE_URL", raising=False)
     for name in ("catalogue", "site_src"):
         (repo / name).symlink_to(REPO / name)
     (repo / "mkdocs.yml").write_bytes((REPO / "mkdocs.yml").read_bytes())
-    run = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--root", str(repo)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
+    run = run_xcert("build", "--root", str(repo))
     assert run.returncode == 1
     assert "set site_url in mkdocs.yml" in run.stderr and "XCERT_SITE_URL" in run.stderr
     assert not (repo / "site").exists()
-    env["XCERT_SITE_URL"] = "https://elsewhere.example/"
-    run = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--root", str(repo)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
+    run = run_xcert(
+        "build", "--root", str(repo), env={"XCERT_SITE_URL": "https://elsewhere.example/"}
     )
     assert run.returncode == 1
     assert f"signed for {SITE_URL}" in run.stderr and "xcert keys set-site" in run.stderr

@@ -21,8 +21,8 @@ GIT = [
 
 
 def _xcert(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The command run inside the fixture repository, with this checkout's generator."""
-    return run_xcert(*args, cwd=cwd, env={"PYTHONPATH": str(REPO)}, timeout=300)
+    """The command run inside the fixture repository."""
+    return run_xcert(*args, cwd=cwd, timeout=300)
 
 
 def _git(repo: Path, *args: str) -> str:
