@@ -154,3 +154,29 @@ def test_numbers_are_written_as_ecmascript_writes_them(x: float) -> None:
 def test_what_has_no_canonical_form_raises_our_error(value: Any) -> None:
     with pytest.raises(CanonicalizationError):
         canonical_bytes(value)
+
+
+ascii_keys = st.text(st.characters(min_codepoint=0, max_codepoint=0x7F), max_size=6)
+record_like = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**60), 2**60) | strings,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(ascii_keys, inner, max_size=4),
+    max_leaves=16,
+)
+
+
+@PROPERTIES
+@given(st.one_of(values, record_like))
+def test_canonical_bytes_are_the_librarys_whichever_encoder_writes_them(value: Any) -> None:
+    """Records (ASCII keys, no floats) take the standard library's C encoder; its bytes, or its
+    refusal, must be rfc8785's."""
+    import rfc8785
+
+    try:
+        expected: bytes | None = rfc8785.dumps(value)
+    except (rfc8785.CanonicalizationError, UnicodeEncodeError):
+        expected = None
+    if expected is None:
+        with pytest.raises(CanonicalizationError):
+            canonical_bytes(value)
+    else:
+        assert canonical_bytes(value) == expected

@@ -204,8 +204,9 @@ def _sign_row(job: _Job, row: IssueRow, slot: Slot) -> tuple[bytes, CertificateR
         verification_method=job.method,
         proof_set=True,
     )
-    data = dump_json(signed)
-    return data, parse_record(parse_json(data), site=job.site)
+    # The record is read back from the document just signed, not from its bytes: the same
+    # value, without parsing the JSON again.
+    return dump_json(signed), parse_record(signed, site=job.site)
 
 
 def _seal_items(items: Sequence[Item]) -> list[Sealed]:
