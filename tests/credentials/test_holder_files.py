@@ -1,15 +1,49 @@
-"""The holder's QR code, drawn as one SVG path of horizontal runs, shows exactly the modules
-segno encodes for the verify link: in the QR SVG and in the baked SVG alike."""
+"""The holder's QR code: made from a basis when a large batch is issued, it is exactly segno's
+code of the verify link; drawn as one SVG path of horizontal runs, it shows exactly those modules,
+in the QR SVG and in the baked SVG alike."""
 
 from __future__ import annotations
 
+import random
 import re
 
+import pytest
 import segno
 
-from generator.credentials.issuing.holder import Card, baked_svg, qr_svg, verify_link
+from generator.credentials.formats.record import HASH_HEX_LENGTH
+from generator.credentials.issuing import qr
+from generator.credentials.issuing.holder import (
+    Card,
+    baked_svg,
+    link_prefix,
+    qr_svg,
+    verify_link,
+)
 
 RUN = re.compile(r"M(\d+) (\d+)h(\d+)v1h-\3z")
+SITES = ["https://xcert.example.org/", "https://certs.example.cn/1x/long/path/to/the/site/"]
+
+
+def segno_modules(link: str) -> tuple[bytes, ...]:
+    """segno's code of the link, asked as anyone would ask it (text, no mode given)."""
+    code = segno.make_qr(link, error="m", mask=0, boost_error=False)
+    return tuple(bytes(row) for row in code.matrix)
+
+
+def random_hash(rng: random.Random) -> str:
+    return "".join(rng.choice("0123456789abcdef") for _ in range(HASH_HEX_LENGTH))
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_codes_from_the_basis_are_segnos(site: str) -> None:
+    rng = random.Random(site)
+    basis = qr.LinkBasis.make(link_prefix(site).encode(), HASH_HEX_LENGTH)
+    for record_hash in ["0" * HASH_HEX_LENGTH, "f" * HASH_HEX_LENGTH] + [
+        random_hash(rng) for _ in range(25)
+    ]:
+        link = verify_link(record_hash, site_url=site)
+        assert basis.fits(link.encode())
+        assert basis.matrix(link.encode()) == segno_modules(link), link
 
 
 def dark_modules(svg: bytes) -> set[tuple[int, int]]:
@@ -19,8 +53,8 @@ def dark_modules(svg: bytes) -> set[tuple[int, int]]:
 
 
 def test_the_qr_path_draws_exactly_the_encoded_modules() -> None:
-    for i, site in enumerate(["https://xcert.example.org/", "https://证书.example.cn/x/y/"]):
-        link = verify_link(f"{i:x}" * 64, site_url=site)
+    for i, site in enumerate([*SITES, "https://证书.example.cn/"]):
+        link = verify_link(f"{i:x}" * HASH_HEX_LENGTH, site_url=site)
         matrix = segno.make_qr(link, error="m", mask=0).matrix
         expected = {(r, c) for r, row in enumerate(matrix) for c, on in enumerate(row) if on}
         assert dark_modules(qr_svg(link)) == expected
