@@ -32,6 +32,10 @@ def index_site(site: Path) -> int:
         str(site),
         "--force-language",
         "zh",
+        # Table headers are labels ("项目 内容", "等级 考核成本上限"): in a snippet they read as
+        # a run of stray words before the row that matched.
+        "--exclude-selectors",
+        "thead",
         "--silent",
     ]
     try:

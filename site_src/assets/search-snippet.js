@@ -50,8 +50,10 @@ function punctuate(chars) {
   for (let i = 0; i < chars.length; i += 1) {
     const c = chars[i];
     const prev = out[out.length - 1];
-    if (c.ch === '.' && (chars[i + 1]?.ch === ' ' || i + 1 === chars.length) && isCjkEdge(prev)) {
-      if (!STOPS.has(prev.ch)) out.push({ ch: '。', marked: false });
+    // A join at the very start (the excerpt begins with the next block) is dropped.
+    const join = c.ch === '.' && (chars[i + 1]?.ch === ' ' || i + 1 === chars.length);
+    if (join && (prev === undefined || isCjkEdge(prev))) {
+      if (prev && !STOPS.has(prev.ch)) out.push({ ch: '。', marked: false });
       i += 1; // the space after the full stop
       while (chars[i + 1]?.ch === ' ') i += 1;
       continue;

@@ -355,16 +355,30 @@ def test_filter_values_are_in_their_natural_order(page, site_url):
     assert not page.locator("#xcert-search-filters").is_visible()
 
 
-def test_snippets_are_clean_chinese(page, site_url):
-    open_search(page, site_url, "老年照护")
+def _snippets(page, site_url: str, query: str) -> list[str]:  # type: ignore[no-untyped-def]
+    open_search(page, site_url, query)
     snippets = page.locator(f"{UI} .pagefind-ui__result-excerpt").all_inner_texts()
     assert snippets
     han = r"[\u4e00-\u9fff]"
     for text in snippets:
         assert not re.search(rf"{han}\. ", text), text  # Pagefind's English joins
         assert not re.search(rf"{han} +{han}", text), text  # cells run together with spaces
+        assert not re.match(r"…?\. ", text), text  # a join left at the start
+    return snippets
+
+
+def test_snippets_are_clean_chinese(page, site_url):
+    for text in _snippets(page, site_url, "老年照护"):
         assert not text.startswith("智"), text  # Pagefind's cut inside 失智, widened back
     assert not page.locator(f"{UI} [data-pagefind-ui-meta='names']").count()
+
+
+@pytest.mark.parametrize("query", ["文号", "考核费用", "培训评价组织"])
+def test_snippets_show_no_table_header_row(page, site_url, query):
+    for text in _snippets(page, site_url, query):
+        # The header rows of the notice facts and the costs table, as a snippet ran them in.
+        assert "项目，内容" not in text and "等级，考核成本上限" not in text, text
+        assert "证书，培训评价组织" not in text, text
 
 
 def test_on_a_phone_the_filters_fold_and_the_first_results_fit_the_first_screen(browser, site_url):
