@@ -11,7 +11,7 @@ from pathlib import Path
 from generator.commands._credential_options import add_png_option, add_signing_options
 from generator.credentials import _catalogue
 from generator.credentials.formats._time import now_utc
-from generator.credentials.issuing.batch_writer import BATCH_RECORDS
+from generator.credentials.issuing.batch_writer import BATCH_RECORDS, ENTRIES_BYTES
 from generator.credentials.issuing.keyops import org_signer
 from generator.credentials.issuing.sealed import issue_sealed
 from generator.credentials.issuing.store import Store, resolve_store
@@ -34,8 +34,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         type=_positive,
         default=BATCH_RECORDS,
         metavar="N",
-        help=f"records per sealed batch (default {BATCH_RECORDS:,}: an entries file stays under "
-        "GitHub's 50 MB warning); a larger CSV makes several batches, committed together",
+        help=f"records per sealed batch at most (default {BATCH_RECORDS:,}; a batch also closes "
+        f"before its entries pass {ENTRIES_BYTES // 2**20} MiB, under GitHub's 50 MB warning); a "
+        "larger CSV makes several batches, committed together",
     )
     add_signing_options(parser)
 
