@@ -43,7 +43,7 @@ def test_no_standard_has_an_english_comma_inside_chinese(built_site: Path) -> No
     page = page_text(built_site, "standards/logistics-management")
     assert "能确定盘点策略，选择盘点方式" in page
     page = page_text(built_site, "standards/web-frontend")
-    assert "原文中有 3 处排版错误，本页已改正" in page
+    assert "原文中有 4 处排版错误，本页已改正" in page
     assert "能熟练使用 Webpack 分析项目结构，并将 JavaScript 模块" in page
 
 
