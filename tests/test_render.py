@@ -7,7 +7,8 @@ import shutil
 from pathlib import Path
 
 import markdown
-from conftest import ASSETS
+import pytest
+from conftest import ASSETS, REPO
 
 from generator.render.pages import render_pages
 from generator.validate import load_catalogue
@@ -129,3 +130,17 @@ def test_front_matter_keeps_yaml_special_characters_inert(tmp_path: Path) -> Non
 
 def test_rendering_is_repeatable() -> None:
     assert _pages() == _pages()
+
+
+def test_pages_rendered_by_two_processes_are_the_pages_one_renders(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from generator.render import pages as pages_module
+
+    cat = load_catalogue(REPO / "catalogue")
+    today = dt.date(2026, 11, 30)
+    one = render_pages(cat, today=today, site_url="https://example.org/")
+    monkeypatch.setattr(pages_module, "_PARALLEL_FROM", 0)  # the shipped catalogue is small
+    two = render_pages(cat, today=today, site_url="https://example.org/", workers=2)
+    assert [p.path for p in two] == [p.path for p in one]
+    assert two == one

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import posixpath
+import zlib
 from collections.abc import Collection
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -78,11 +83,13 @@ class _Renderer:
         today: dt.date,
         issued: IssuedRecords,
         only: Collection[str] | None = None,
+        share: tuple[int, int] = (0, 1),
     ) -> None:
         self.cat = cat
         self.today = today
         self.issued = issued
         self.only = only
+        self.share = share
         self.env = _environment()
         self.links = cat.major_links()
 
@@ -101,7 +108,9 @@ class _Renderer:
         return lifecycle.standing(self.cat, kind, entity_id, self.today)
 
     def wanted(self, path: str) -> bool:
-        return self.only is None or path in self.only
+        if self.only is not None:
+            return path in self.only
+        return self.share[1] == 1 or _owner(path, self.share[1]) == self.share[0]
 
     def wanted_chart(self, kind: str, entity_id: str) -> bool:
         prefix = f"charts/{kind}-{entity_id}-"
@@ -116,10 +125,20 @@ class _Renderer:
         def ref(kind: str, entity_id: str) -> Markup:
             return Markup(f"{root}{kind}/{_slug(entity_id)}.md")
 
+        here = _page_url(path)
+
+        def url(kind: str, entity_id: str) -> Markup:
+            """The address of an entity's page as the built site has it, relative to this
+            page's, for links in HTML blocks (which mkdocs leaves as written)."""
+            if entity_id not in getattr(self.cat, kind):
+                raise ValueError(f"no {kind} page for {entity_id!r}")
+            return Markup(_relative_url(f"{kind}/{_slug(entity_id)}/", here))
+
         page = self.env.get_template(template).render(
             cat=self.cat,
             today=self.today,
             ref=ref,
+            url=url,
             root=Markup(root),
             levels=list(Level),
             charts_for=self.charts_for,
@@ -134,6 +153,19 @@ class _Renderer:
             **context,
         )
         return Page(path, join_lines(page))
+
+
+def _page_url(path: str) -> str:
+    """The address of a generated page (directory URLs, as mkdocs.yml sets)."""
+    stem = path.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/"
+
+
+def _relative_url(target: str, page: str) -> str:
+    """`target` (a folder address) as mkdocs writes a link to it from the page at `page`."""
+    return posixpath.relpath("/" + target, "/" + page) + "/"
 
 
 def _student_pages(r: _Renderer, cat: Catalogue, today: dt.date) -> list[Page]:
@@ -163,6 +195,27 @@ def _student_pages(r: _Renderer, cat: Catalogue, today: dt.date) -> list[Page]:
     return pages
 
 
+def _owner(path: str, of: int) -> int:
+    """Which of `of` rendering processes renders the page at `path` (the same in every one)."""
+    return zlib.crc32(path.encode()) % of
+
+
+_PARALLEL_FROM = 400  # certificates; below this a fork costs more than it saves
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What the forked renderers share with the parent (inherited, never pickled)."""
+
+    cat: Catalogue
+    today: dt.date
+    issued: IssuedRecords
+    site_url: str | None
+
+
+_JOB: _Job | None = None
+
+
 def render_pages(
     cat: Catalogue,
     *,
@@ -170,12 +223,40 @@ def render_pages(
     issued: IssuedRecords | None = None,
     site_url: str | None = None,
     only: Collection[str] | None = None,
+    workers: int = 1,
 ) -> list[Page]:
     """Every generated page, in a fixed order (the build must be byte-for-byte repeatable).
     `issued`: the counts of published certificate records (none when the build has no records);
     `site_url`: the site's address, which makes the feeds' links absolute; `only`: the paths of
-    the pages wanted (`xcert serve` renders those an edit may change), by default all."""
-    r = _Renderer(cat, today, issued or IssuedRecords(as_of=today), only)
+    the pages wanted (`xcert serve` renders those an edit may change), by default all;
+    `workers`: forked processes sharing a full render, each page rendered by one of them."""
+    issued = issued or IssuedRecords(as_of=today)
+    if only is not None or workers <= 1 or len(cat.certificates) < _PARALLEL_FROM:
+        pages = _render_list(_Renderer(cat, today, issued, only), site_url)
+        return pages if only is None else [p for p in pages if p.path in only]
+    global _JOB
+    _JOB = _Job(cat, today, issued, site_url)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            shares = list(pool.map(_render_share, range(workers), [workers] * workers))
+    finally:
+        _JOB = None
+    paths = shares[0][0]
+    contents = [iter(content) for _, content in shares]
+    return [Page(path, next(contents[_owner(path, workers)])) for path in paths]
+
+
+def _render_share(share: int, of: int) -> tuple[list[str], list[str]]:
+    """In a forked worker: the paths of every page, and the content of this share's pages."""
+    job = _JOB
+    assert job is not None
+    pages = _render_list(_Renderer(job.cat, job.today, job.issued, None, (share, of)), job.site_url)
+    return [p.path for p in pages], [p.content for p in pages if _owner(p.path, of) == share]
+
+
+def _render_list(r: _Renderer, site_url: str | None) -> list[Page]:
+    """The pages in their order; a page `r` does not want has empty content."""
+    cat, today, only = r.cat, r.today, r.only
     pages = [r.render("home.md.j2", "index.md")]
     pages.append(r.render("certificates_index.md.j2", "certificates/index.md"))
     pages += [
@@ -200,4 +281,4 @@ def render_pages(
     ]
     if only is None or any(p.startswith("notices/") and not p.endswith(".md") for p in only):
         pages += feed_pages(cat, site_url)
-    return pages if only is None else [p for p in pages if p.path in only]
+    return pages

@@ -145,10 +145,12 @@ def render_all(
     only: Collection[str] | None = None,
 ) -> list[Page]:
     """The generated pages and data files of the docs tree (`only`: those paths; API files are
-    always all rendered)."""
-    return render_pages(cat, today=today, issued=issued, site_url=site_url, only=only) + render_api(
-        cat, today=today, issued=issued
+    always all rendered). A full render is shared by two forked processes where two cores are."""
+    workers = min(2, os.cpu_count() or 1)
+    pages = render_pages(
+        cat, today=today, issued=issued, site_url=site_url, only=only, workers=workers
     )
+    return pages + render_api(cat, today=today, issued=issued)
 
 
 def _move_into(src: Path, dst: Path) -> None:

@@ -62,6 +62,9 @@ def write_tree(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page.content, encoding="utf-8")
     config = yaml.safe_load(base_config.read_text(encoding="utf-8"))
+    if config.get("use_directory_urls", True) is not True:
+        # Generated lists of links are HTML with the addresses written out (render/pages.py).
+        raise BuildError(f"{base_config.name}: the generated pages need use_directory_urls: true")
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
     config.setdefault("theme", {})["custom_dir"] = OVERRIDES
