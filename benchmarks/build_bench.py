@@ -164,7 +164,7 @@ def stage_worker(root: Path, work: Path, today: str, keep_tree: bool) -> dict[st
     times["records"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    pages = render_pages(cat, today=day, issued=issued)
+    pages = render_pages(cat, today=day, issued=issued, workers=min(2, os.cpu_count() or 1))
     times["render pages"] = time.perf_counter() - t
     t = time.perf_counter()
     pages = pages + render_api(cat, today=day, issued=issued)

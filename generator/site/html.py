@@ -141,8 +141,7 @@ def _build(
         if file.page is None and file.inclusion.is_not_in_nav():  # type: ignore[no-untyped-call]
             Page(None, file, config)
     # Every page shows the navigation: its pages are read first, here, so each worker has them.
-    for page in nav.pages:
-        mk._populate_page(page, config, files)
+    read_nav(nav, config, files)
     files.copy_static_files(inclusion=inclusion)
     for template in config.theme.static_templates:
         mk._build_theme_template(template, env, files, config, nav)
@@ -172,6 +171,17 @@ def _build(
         raise Abort(f"Aborted with {len(handler.messages)} warnings in strict mode!")
     if cache is not None:
         _store(cache, keys, cached, results, file_set)
+
+
+def read_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> None:
+    """Read the navigation's pages as far as every page's navigation needs them (their titles).
+    A page titled in the nav (mkdocs keeps the title on the page) or in its front matter needs
+    only its source read; its Markdown is converted when the page itself is built. A page
+    titled by its first heading is converted here."""
+    for page in nav.pages:
+        page.read_source(config)
+        if "title" not in vars(page) and "title" not in page.meta:
+            mk._populate_page(page, config, files)
 
 
 def _render_share(share: int, of: int) -> tuple[list[str], dict[str, bytes], str]:

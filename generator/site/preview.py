@@ -50,7 +50,7 @@ from generator.site.build import (
     render_all,
     site_address,
 )
-from generator.site.html import HtmlCache, _Collect
+from generator.site.html import HtmlCache, _Collect, read_nav
 from generator.site.search_index import index_site
 from generator.validate import load_catalogue
 from generator.validate.catalogue import FileCache
@@ -229,8 +229,7 @@ class Preview:
         for file in files.documentation_pages(inclusion=InclusionLevel.is_included):
             if file.page is None and file.inclusion.is_not_in_nav():  # type: ignore[no-untyped-call]
                 MkdocsPage(None, file, config)
-        for page in nav.pages:
-            mk._populate_page(page, config, files)
+        read_nav(nav, config, files)
         self.session = _Session(config, files, nav, env)
         return self.session
 

@@ -19,6 +19,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +43,33 @@ def _read(path: Path) -> Any:
 
 def _encode(data: Any) -> bytes:
     return gzip.compress(MAGIC + cbor2.dumps(data), compresslevel=9, mtime=0)
+
+
+_PARALLEL_FROM = 16  # chunks; below this a fork costs more than it saves
+_ITEMS: list[Any] = []  # what the forked encoders share with the parent (inherited)
+
+
+def _encode_all(items: list[Any]) -> list[bytes]:
+    """_encode of every item, shared by two forked processes when there are many (gzip at its
+    highest level is most of this module's time, and a big site has dozens of index chunks)."""
+    global _ITEMS
+    workers = min(2, os.cpu_count() or 1)
+    if workers < 2 or len(items) < _PARALLEL_FROM:
+        return [_encode(item) for item in items]
+    _ITEMS = items
+    try:
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            shares = list(pool.map(_encode_share, range(workers), [workers] * workers))
+    finally:
+        _ITEMS = []
+    out: list[bytes] = [b""] * len(items)
+    for share, encoded in enumerate(shares):
+        out[share::workers] = encoded
+    return out
+
+
+def _encode_share(share: int, of: int) -> list[bytes]:
+    return [_encode(item) for item in _ITEMS[share::of]]
 
 
 def _rechunk(folder: Path, language: str, chunks: list[list[str]]) -> list[list[str]]:
@@ -64,8 +94,7 @@ def _rechunk(folder: Path, language: str, chunks: list[list[str]]) -> list[list[
         else:
             packed.append(list(group))
     out = []
-    for chunk in packed:
-        data = _encode([chunk])
+    for chunk, data in zip(packed, _encode_all([[chunk] for chunk in packed]), strict=True):
         file_hash = f"{language}_{hashlib.sha256(data).hexdigest()[:7]}"
         (folder / f"{file_hash}.pf_index").write_bytes(data)
         # From the first character: a query word shorter than the chunk's first word sorts
