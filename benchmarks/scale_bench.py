@@ -5,13 +5,14 @@ publishing 10,000 to 1,000,000 sealed records.
         [--work /tmp/xcert-scale] [--workers 2] [--kdf-iterations N] [--kdf-sample 200]
         [--batch 100000] [--incremental 1000]
 
-In a fresh folder under --work (never inside the repository; removed at the end unless --keep),
-with an organization key and root key generated for the run (never saved):
+In a fresh folder (under --work when given; never inside the repository; removed at the end
+unless --keep), with an organization key and root key generated for the run (never saved):
 
 1. the raw KDF rate, --kdf-sample keys a process: the production Argon2id, or PBKDF2-SHA256 at
    --kdf-iterations when given (wall clock and CPU time); on one core, then on --workers
    processes deriving at once (every core busy, as in issuance: they share memory bandwidth and
-   caches, so a core derives fewer keys a second than alone);
+   caches, so a core derives fewer keys a second than alone); both again after each issuance,
+   which is compared with the mean of the figures taken just before and just after it;
 2. issuance, for each --issue size: `issue_sealed` as `xcert issue` runs it on a site with an
    address (CSV checks, signing, the slow look-up key, sealing, the holder's files with the QR
    code of the verify link, the store's files, sealed batches of 20,000; the shipped web-frontend
@@ -50,6 +51,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any, Self
 
@@ -384,6 +386,58 @@ def shard_sizes(site: Path) -> tuple[float, float]:
     return raw, gz
 
 
+@dataclass(frozen=True)
+class Baseline:
+    """The raw KDF: keys/s and CPU a key on one core, and with every worker deriving at once."""
+
+    one_rate: float
+    one_cpu: float
+    every_rate: float
+    every_cpu: float
+    others: float  # cores other sessions used meanwhile
+
+    def mean(self, other: Baseline) -> Baseline:
+        return Baseline(*((a + b) / 2 for a, b in zip(astuple(self), astuple(other), strict=True)))
+
+    def describe(self, workers: int) -> str:
+        return (
+            f"raw KDF, one core:            {self.one_rate:8.1f} keys/s "
+            f"({1000 * self.one_cpu:.1f} ms CPU a key)\n"
+            f"raw KDF, {workers} workers at once:  {self.every_rate:8.1f} keys/s = "
+            f"{self.every_rate / (workers * self.one_rate):6.1%} of {workers} x one core "
+            f"({1000 * self.every_cpu:.1f} ms CPU a key); other sessions: {self.others:.1f} cores"
+        )
+
+
+def kdf_baseline(work: Path, spec: str, sample: int, workers: int) -> Baseline:
+    one = run_stage("kdf", work, spec, sample, 1)
+    every = run_stage("kdf", work, spec, sample, workers)
+    return Baseline(
+        one["rate"],
+        one["cpu"] / one["keys"],
+        every["rate"],
+        every["cpu"] / every["keys"],
+        (one["others"] + every["others"]) / 2,
+    )
+
+
+def issue_line(n: int, r: dict[str, Any], base: Baseline, workers: int) -> str:
+    rate = r["records"] / r["seconds"]
+    per_record = r["cpu"] / r["records"]
+    return (
+        f"issuance of {n:,} rows: {rate:8.1f} records/s, {1000 * per_record:.1f} ms CPU "
+        f"a record; {fmt(r)}\n"
+        f"    against the raw KDF measured just before and just after it (mean):\n"
+        + "\n".join("    " + line for line in base.describe(workers).splitlines())
+        + f"\n    wall: {rate / (workers * base.one_rate):6.1%} of {workers} x the "
+        f"one-core KDF rate, {rate / base.every_rate:6.1%} of the {workers}-worker KDF "
+        f"rate (target: at or above 90%)\n"
+        f"    CPU:  {base.one_cpu / per_record:6.1%} KDF at the one-core cost, "
+        f"{base.every_cpu / per_record:6.1%} at the {workers}-worker cost; "
+        f"an entries line {r['entry_bytes']:.0f} bytes a record"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, nargs="+", default=[10_000])
@@ -412,8 +466,11 @@ def main() -> None:
     if args.stage:
         _stage_main(*args.stage)
         return
-    work = args.work or Path(tempfile.mkdtemp(prefix="xcert-scale-"))
-    work.mkdir(parents=True, exist_ok=True)
+    # A folder of its own, inside --work when given, so that removing it at the end never
+    # removes anything else kept there.
+    if args.work:
+        args.work.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="xcert-scale-", dir=args.work))
     (work / "seeds.json").write_text(
         json.dumps({"org": os.urandom(32).hex(), "root": os.urandom(32).hex()})
     )
@@ -424,37 +481,23 @@ def main() -> None:
             f"sealed scale benchmark: {args.workers} workers, KDF {params.cache_key}, "
             f"Python {sys.version.split()[0]}, {os.cpu_count()} cores"
         )
-        one = run_stage("kdf", work, spec, args.kdf_sample, 1)
-        key_cpu = one["cpu"] / one["keys"]
-        print(
-            f"raw KDF, one core:            {one['rate']:8.1f} keys/s ({1000 / one['rate']:.1f} ms "
-            f"a key wall, {1000 * key_cpu:.1f} ms CPU; other sessions: {one['others']:.1f} cores)"
-        )
-        every = run_stage("kdf", work, spec, args.kdf_sample, args.workers)
-        every_cpu = every["cpu"] / every["keys"]
-        print(
-            f"raw KDF, {args.workers} workers at once:  {every['rate']:8.1f} keys/s "
-            f"= {every['rate'] / (args.workers * one['rate']):6.1%} of {args.workers} x one core "
-            f"({1000 * every_cpu:.1f} ms CPU a key; other sessions: {every['others']:.1f} cores)"
-        )
         # Without an issuance run: the base64 entry of a real record (an entries line of 2,167
         # bytes, web-frontend with its standard's criteria, measured 2026-12-06).
         entry_bytes = 2143
-        for n in args.issue if args.issue is not None else [min(args.records)]:
+        sizes = args.issue if args.issue is not None else [min(args.records)]
+        # The raw KDF is measured before and after each issuance and the two are averaged: on a
+        # shared machine the rate drifts over a ten-minute run, and one figure taken before
+        # everything compared a quiet issuance with a busy baseline (or the reverse).
+        before = kdf_baseline(work, spec, args.kdf_sample, args.workers)
+        for n in sizes:
             r = run_stage("issue", work, n, spec, args.workers)
-            rate = r["records"] / r["seconds"]
-            per_record = r["cpu"] / r["records"]
+            after = kdf_baseline(work, spec, args.kdf_sample, args.workers)
+            base = before.mean(after)
             entry_bytes = int(r["entry_bytes"]) - 24  # the line's tag, space and newline
-            print(
-                f"issuance of {n:,} rows: {rate:8.1f} records/s, {1000 * per_record:.1f} ms CPU "
-                f"a record; {fmt(r)}\n"
-                f"    wall: {rate / (args.workers * one['rate']):6.1%} of {args.workers} x the "
-                f"one-core KDF rate, {rate / every['rate']:6.1%} of the {args.workers}-worker KDF "
-                f"rate (target: at or above 90%)\n"
-                f"    CPU:  {key_cpu / per_record:6.1%} KDF at the one-core cost, "
-                f"{every_cpu / per_record:6.1%} at the {args.workers}-worker cost; "
-                f"an entries line {r['entry_bytes']:.0f} bytes a record"
-            )
+            print(issue_line(n, r, base, args.workers))
+            before = after
+        if not sizes:
+            print(before.describe(args.workers))
         raw_entry = entry_bytes * 3 // 4
         for n in args.records:
             shutil.rmtree(work / "repo", ignore_errors=True)
