@@ -72,14 +72,28 @@ def _qr_path(link: str) -> tuple[int, str]:
     """(modules a side with the 4-module quiet zone, the dark modules as one SVG path in module
     units: a rectangle per horizontal run, which is 2-3 times fewer than one per module)."""
     matrix = link_matrix(link)
-    parts = []
-    for y, row in enumerate(matrix, 4):
-        x = 4
+    starts, runs = _path_pieces(len(matrix))
+    parts: list[str] = []
+    add = parts.append
+    for row, at in zip(matrix, starts, strict=True):
+        x = 0
         for run in row.split(b"\x00"):  # the runs of dark modules, empty between light ones
-            if w := len(run):
-                parts.append(f"M{x} {y}h{w}v1h-{w}z")
-            x += w + 1
+            if run:
+                w = len(run)
+                add(at[x])
+                add(runs[w])
+                x += w + 1
+            else:
+                x += 1
     return len(matrix) + 8, "".join(parts)
+
+
+@lru_cache(maxsize=4)
+def _path_pieces(side: int) -> tuple[list[list[str]], list[str]]:
+    """The path's pieces for a code of `side` modules, formatted once rather than for each of a
+    code's hundreds of runs: [row][column] the move to a run's start, [width] the run."""
+    starts = [[f"M{x + 4} {y + 4}" for x in range(side)] for y in range(side)]
+    return starts, [f"h{w}v1h-{w}z" for w in range(side + 1)]
 
 
 def _qr_svg_group(link: str, x: int, y: int, size: int) -> str:
