@@ -9,9 +9,10 @@ from pathlib import Path
 
 from generator.credentials.formats._time import format_utc
 from generator.credentials.formats.errors import RegistryError
-from generator.credentials.formats.registry import Registry
+from generator.credentials.formats.proof import ProofSigner
+from generator.credentials.formats.registry import KeyEntry, Registry
 from generator.credentials.formats.site import Site
-from generator.credentials.issuing.errors import KeyFileError
+from generator.credentials.issuing.errors import KeyFileError, SigningKeyError
 from generator.credentials.issuing.keys import (
     KEY_FILE_SUFFIX,
     ROOT_PASSPHRASE_ENV,
@@ -27,6 +28,17 @@ from generator.credentials.repo import load_registry, save_registry
 from generator.errors import UsageError
 
 ROOT_KEY_ID = "root"
+
+
+def current_org_key(
+    registry: Registry, signer: ProofSigner, org: str, now: dt.datetime
+) -> KeyEntry:
+    """The registry's entry for `signer`'s key, which must be `org`'s and valid at `now`: what
+    issuing, sealing, migrating and revoking each check before they sign anything."""
+    key = registry.key_by_multibase(signer.public_key_multibase)
+    if key is None or key.organization != org or key.problem_at(now) is not None:
+        raise SigningKeyError(f"key {signer.key_id} is not a currently valid key of {org}")
+    return key
 
 
 @dataclass(frozen=True)

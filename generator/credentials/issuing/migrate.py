@@ -40,6 +40,7 @@ from generator.credentials.formats.site import Site
 from generator.credentials.formats.status import StatusList, status_entry
 from generator.credentials.issuing.achievement import achievement_for
 from generator.credentials.issuing.errors import SigningKeyError
+from generator.credentials.issuing.keyops import current_org_key
 from generator.credentials.issuing.sealed import allocate
 from generator.credentials.paths import (
     STATUS_DETAILS_DIR,
@@ -116,9 +117,9 @@ def migrate_records(
     now: dt.datetime,
 ) -> MigrationReport:
     """Re-issue every first-format record of `org` (see the module's docstring)."""
+    key = current_org_key(registry, signer, org, now)
     entry = registry.organization(org)
-    key = registry.key_by_multibase(signer.public_key_multibase)
-    if entry is None or key is None or key.organization != org or key.problem_at(now):
+    if entry is None:
         raise SigningKeyError(f"key {signer.key_id} is not a currently valid key of {org}")
     site, folder = registry.site, org_dir(repo_root, org)
     olds = _read(folder, registry)

@@ -16,7 +16,8 @@ from generator.credentials.formats.proof import ProofFormatError, ProofSigner, p
 from generator.credentials.formats.record import RecordFormatError, parse_record
 from generator.credentials.formats.registry import Registry
 from generator.credentials.formats.status import status_list_from_document
-from generator.credentials.issuing.errors import RevocationError, SigningKeyError
+from generator.credentials.issuing.errors import RevocationError
+from generator.credentials.issuing.keyops import current_org_key
 from generator.credentials.paths import repo_status_details_path, repo_status_path
 from generator.credentials.repo import read_status_details
 
@@ -50,11 +51,7 @@ def revoke_certificate(
         signature = parse_proof(doc).signature  # seals the date and reason for its holder
     except (JSONTextError, RecordFormatError, ProofFormatError) as e:
         raise RevocationError(f"{path}: not a readable record: {e}") from e
-    key = registry.key_by_multibase(signer.public_key_multibase)
-    if key is None or key.organization != record.organization or key.problem_at(now) is not None:
-        raise SigningKeyError(
-            f"key {signer.key_id} is not a currently valid key of {record.organization}"
-        )
+    key = current_org_key(registry, signer, record.organization, now)
     ids = site.parse_status_list_url(record.status_list)
     assert ids is not None  # parse_record checked it
     list_path = repo_status_path(repo_root, *ids)

@@ -88,6 +88,7 @@ from generator.credentials.issuing.holder import (
     verify_link,
 )
 from generator.credentials.issuing.issue import BatchReader, BatchRules, IssueRow
+from generator.credentials.issuing.keyops import current_org_key
 from generator.credentials.issuing.store import (
     HOLDER,
     RECORDS,
@@ -325,9 +326,7 @@ def issue_sealed(
     entry = registry.organization(org)
     if entry is None:
         raise SigningKeyError(f"organization {org!r} is not in the key registry")
-    key = registry.key_by_multibase(signer.public_key_multibase)
-    if key is None or key.organization != org or key.problem_at(now) is not None:
-        raise SigningKeyError(f"key {signer.key_id} is not a currently valid key of {org}")
+    key = current_org_key(registry, signer, org, now)
     recovered = store.recover(repo_root)
     digest = file_digest(csv_path)
     done = store.find_by_source(org, digest)
@@ -552,9 +551,9 @@ def seal_folder(
     into the store as sealed batches, then delete them from the tree. Safe to run again: records
     already in the store with the same bytes are only deleted."""
     params = params or LookupParams()
+    key = current_org_key(registry, signer, org, now)
     entry = registry.organization(org)
-    key = registry.key_by_multibase(signer.public_key_multibase)
-    if entry is None or key is None or key.organization != org or key.problem_at(now):
+    if entry is None:
         raise SigningKeyError(f"key {signer.key_id} is not a currently valid key of {org}")
     store.recover(repo_root)
     report = MigrationReport(org)
